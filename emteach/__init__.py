@@ -1,0 +1,3 @@
+"""emteach: the helper package of an interactive textbook on the EM algorithm."""
+
+__version__ = "0.1.0"
