@@ -86,10 +86,17 @@ def execute_notebook(path, timeout=600):
 
 
 def _execute(args):
+    from nbclient.exceptions import CellExecutionError
+
+    failed = 0
     for path in args.notebooks:
         print(f"executing {path}")
-        execute_notebook(path)
-    return 0
+        try:
+            execute_notebook(path)
+        except CellExecutionError as error:
+            failed += 1
+            print(f"emteach: {path}: a cell failed; the notebook was not rewritten.\n{error}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def main(argv=None):
