@@ -114,14 +114,19 @@ def main(argv=None):
 
     lab = commands.add_parser("lab", help="open the book in JupyterLab; extra arguments go to jupyter lab")
     lab.add_argument("--root", default=None, help="the book's folder (default: found from here upwards)")
-    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed through, e.g. --no-browser --port 8899")
     lab.set_defaults(run=_lab)
+    lab.epilog = "Any other arguments go to jupyter lab, e.g. --no-browser --port 8899."
 
     execute = commands.add_parser("execute", help="run notebooks top to bottom in a fresh kernel, storing outputs")
     execute.add_argument("notebooks", nargs="+", help="notebook files")
     execute.set_defaults(run=_execute)
 
-    args = parser.parse_args(argv)
+    # `lab` passes what it does not know to JupyterLab; the others take no extras.
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "lab":
+        args.jupyter_args = extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.run(args)
     except book.BookError as error:
