@@ -216,3 +216,20 @@ def test_console_script_is_declared():
 
 def test_the_book_itself_passes_its_check():
     assert book.check(ROOT) == []
+
+
+def test_cli_lab_passes_unknown_arguments_to_jupyter(tiny_book, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr("emteach.__main__.subprocess.call", lambda command, cwd: calls.append((command, cwd)) or 0)
+    assert main(["lab", "--root", str(tiny_book), "--no-browser", "--port", "8899"]) == 0
+    command, cwd = calls[0]
+    assert command[-3:] == ["--no-browser", "--port", "8899"]
+    assert cwd == tiny_book.resolve()
+    assert "Starting JupyterLab on notebooks/00_intro.ipynb" in capsys.readouterr().out
+
+
+def test_cli_other_commands_refuse_unknown_options(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["toc", "--bogus"])
+    assert stop.value.code == 2
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
