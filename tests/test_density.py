@@ -1,0 +1,309 @@
+"""Tests for emteach.density."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy import optimize, stats
+
+from emteach import density
+
+
+# ---------------------------------------------------------------------------
+# Gaussian density
+# ---------------------------------------------------------------------------
+
+class TestGaussianDensity:
+    def test_logpdf_matches_scipy(self):
+        x = np.linspace(-30, 30, 61)
+        np.testing.assert_allclose(
+            density.logpdf(x, 2.0, 3.0), stats.norm.logpdf(x, 2.0, 3.0), rtol=1e-13
+        )
+
+    def test_pdf_matches_scipy_with_broadcasting(self):
+        x = np.linspace(-3, 3, 7)[:, np.newaxis]
+        means = np.array([0.0, 1.0])
+        sds = np.array([0.5, 2.0])
+        result = density.pdf(x, means, sds)
+        assert result.shape == (7, 2)
+        np.testing.assert_allclose(result, stats.norm.pdf(x, means, sds), rtol=1e-13)
+
+    def test_scalar_in_scalar_out(self):
+        assert np.ndim(density.logpdf(0.0)) == 0
+        assert density.logpdf(0.0) == pytest.approx(-0.5 * np.log(2 * np.pi))
+
+    def test_far_tail_stays_finite_in_log_space(self):
+        assert density.pdf(1e3) == 0.0
+        assert density.logpdf(1e3) == pytest.approx(-0.5e6 - 0.5 * np.log(2 * np.pi))
+
+    @pytest.mark.parametrize("sd", [0.0, -1.0, [1.0, 0.0]])
+    def test_non_positive_sd(self, sd):
+        with pytest.raises(ValueError, match="Expected sd > 0"):
+            density.logpdf([0.0, 1.0], 0.0, sd)
+
+    def test_nan_x(self):
+        with pytest.raises(ValueError, match="Expected x to hold finite numbers, got 1 NaN"):
+            density.pdf([0.0, np.nan])
+
+    def test_string_x(self):
+        with pytest.raises(TypeError, match="Expected x to hold real numbers"):
+            density.pdf("abc")
+
+
+# ---------------------------------------------------------------------------
+# Bin rules and histograms
+# ---------------------------------------------------------------------------
+
+def _samples():
+    rng = np.random.default_rng(0)
+    yield rng.normal(size=2000)
+    yield rng.normal(size=37) * 50 + 1000
+    yield rng.exponential(size=500)
+    yield np.concatenate([rng.normal(20, 5, 400), rng.normal(40, 5, 800)])
+    yield rng.integers(0, 5, size=100).astype(float)
+    yield rng.standard_t(2, size=300)
+
+
+class TestBinRules:
+    @pytest.mark.parametrize("rule", ["sturges", "scott", "fd"])
+    def test_edges_match_numpy(self, rule):
+        for x in _samples():
+            expected = np.histogram_bin_edges(x, bins=rule)
+            got = density.bin_edges(x, rule)
+            assert got.shape == expected.shape
+            np.testing.assert_allclose(got, expected, rtol=1e-14)
+            assert getattr(density, rule)(x) == expected.size - 1
+
+    def test_sturges_formula(self):
+        x = np.random.default_rng(1).normal(size=2000)
+        assert density.sturges(x) == int(np.ceil(np.log2(2000) + 1)) == 12
+
+    def test_integer_bins(self):
+        x = np.random.default_rng(2).normal(size=100)
+        edges = density.bin_edges(x, 7)
+        np.testing.assert_allclose(edges, np.histogram_bin_edges(x, 7))
+
+    @pytest.mark.parametrize("rule", ["sturges", "scott", "fd"])
+    @pytest.mark.parametrize(
+        "x",
+        [np.full(10, 3.0), np.array([2.5]), np.array([0, 0, 0, 0, 0, 0, 0, 1.0])],
+        ids=["all-equal", "single", "zero-iqr"],
+    )
+    def test_degenerate_data_gives_one_finite_bin_or_more(self, rule, x):
+        n_bins = getattr(density, rule)(x)
+        assert isinstance(n_bins, int) and n_bins >= 1
+        heights, edges = density.histogram(x, rule)
+        assert np.all(np.isfinite(heights)) and np.all(np.isfinite(edges))
+        assert np.sum(heights * np.diff(edges)) == pytest.approx(1.0)
+        np.testing.assert_allclose(edges, np.histogram_bin_edges(x, rule))
+
+    def test_all_equal_edges_span_one_unit(self):
+        np.testing.assert_array_equal(density.bin_edges([4.0, 4.0], "fd"), [3.5, 4.5])
+
+    @pytest.mark.parametrize(
+        "bins, error, message",
+        [
+            ("auto", ValueError, r"one of \['fd', 'scott', 'sturges'\], got 'auto'"),
+            (0, ValueError, r"Expected bins to be an integer >= 1, got bins=0"),
+            (2.5, ValueError, r"Expected bins to be an integer >= 1, got 2.5"),
+        ],
+    )
+    def test_bad_bins(self, bins, error, message):
+        with pytest.raises(error, match=message):
+            density.bin_edges([1.0, 2.0], bins)
+
+    def test_empty_and_2d(self):
+        with pytest.raises(ValueError, match="Expected x to hold at least one value"):
+            density.sturges([])
+        with pytest.raises(ValueError, match=r"one-dimensional, got an array of shape \(2, 2\)"):
+            density.scott(np.ones((2, 2)))
+
+
+class TestHistogram:
+    @pytest.mark.parametrize("bins", [5, 50, "sturges", "scott", "fd"])
+    def test_matches_numpy(self, bins):
+        x = np.random.default_rng(3).normal(size=2000)
+        for density_flag in (True, False):
+            heights, edges = density.histogram(x, bins, density=density_flag)
+            expected, expected_edges = np.histogram(x, bins=bins, density=density_flag)
+            np.testing.assert_allclose(edges, expected_edges, rtol=1e-14)
+            np.testing.assert_allclose(heights, expected, rtol=1e-12)
+
+    def test_counts_are_integers_summing_to_n(self):
+        x = np.random.default_rng(4).normal(size=333)
+        counts, _ = density.histogram(x, 13, density=False)
+        assert counts.dtype.kind == "i" and counts.sum() == 333
+
+    def test_outlier_beside_a_tight_cluster_is_capped(self):
+        # The bulk is 1e-4 wide, the range 2e6: Freedman-Diaconis wants ~1e11 bins.
+        x = np.concatenate([np.linspace(0.0, 1e-4, 50), [2e6]])
+        assert density.fd(x) == density.MAX_RULE_BINS
+        heights, edges = density.histogram(x, "fd")
+        assert edges.size == density.MAX_RULE_BINS + 1
+
+    def test_right_edge_belongs_to_last_bin(self):
+        counts, edges = density.histogram([0.0, 1.0, 2.0, 2.0], 2, density=False)
+        np.testing.assert_array_equal(counts, [1, 3])
+        np.testing.assert_array_equal(edges, [0.0, 1.0, 2.0])
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        arrays(np.float64, st.integers(1, 60),
+               elements=st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)),
+        st.sampled_from([1, 3, 10, "sturges", "scott", "fd"]),
+    )
+    def test_density_integrates_to_one(self, x, bins):
+        heights, edges = density.histogram(x, bins)
+        assert np.all(np.isfinite(heights))
+        assert np.sum(heights * np.diff(edges)) == pytest.approx(1.0, rel=1e-9)
+
+
+# ---------------------------------------------------------------------------
+# Kernel density estimate
+# ---------------------------------------------------------------------------
+
+class TestKde:
+    @pytest.mark.parametrize("rule", ["scott", "silverman"])
+    def test_matches_scipy(self, rule):
+        x = np.random.default_rng(5).normal(size=500)
+        grid = np.linspace(-5, 5, 201)
+        expected = stats.gaussian_kde(x, bw_method=rule)(grid)
+        np.testing.assert_allclose(density.kde(x, grid, rule), expected, rtol=1e-10, atol=1e-15)
+
+    def test_number_is_the_kernel_sd(self):
+        x = np.random.default_rng(6).normal(size=100)
+        grid = np.linspace(-4, 4, 50)
+        h = 0.3
+        expected = stats.gaussian_kde(x, bw_method=h / x.std(ddof=1))(grid)
+        np.testing.assert_allclose(density.kde(x, grid, h), expected, rtol=1e-10)
+        naive = np.mean(stats.norm.pdf(grid[:, None], x[None, :], h), axis=1)
+        np.testing.assert_allclose(density.kde(x, grid, h), naive, rtol=1e-12)
+
+    def test_blocks_give_the_same_answer(self, monkeypatch):
+        x = np.random.default_rng(7).normal(size=1000)
+        grid = np.linspace(-3, 3, 64)
+        whole = density.kde(x, grid)
+        monkeypatch.setattr(density, "_KDE_BLOCK", 200)  # 3 points per block
+        np.testing.assert_allclose(density.kde(x, grid), whole, rtol=1e-13)
+
+    def test_grid_shape_is_kept(self):
+        x = np.random.default_rng(8).normal(size=50)
+        assert density.kde(x, np.zeros((3, 4))).shape == (3, 4)
+        assert np.ndim(density.kde(x, 0.0)) == 0
+
+    def test_integrates_to_one(self):
+        x = np.random.default_rng(9).normal(size=300)
+        grid = np.linspace(-10, 10, 4001)
+        assert np.trapezoid(density.kde(x, grid), grid) == pytest.approx(1.0, abs=1e-6)
+
+    def test_bad_bandwidths(self):
+        with pytest.raises(ValueError, match="Expected bandwidth > 0, got bandwidth=0.0"):
+            density.kde([1.0, 2.0], [0.0], 0.0)
+        with pytest.raises(ValueError, match="got 'auto'"):
+            density.kde([1.0, 2.0], [0.0], "auto")
+        with pytest.raises(ValueError, match="all values are equal; pass a number"):
+            density.kde([1.0, 1.0], [0.0])
+        with pytest.raises(ValueError, match="Expected at least 2 points"):
+            density.kde([1.0], [0.0])
+        # A number works on degenerate data.
+        assert density.kde([1.0, 1.0], [1.0], 1.0) == pytest.approx(stats.norm.pdf(0.0))
+
+
+# ---------------------------------------------------------------------------
+# Gaussian likelihood
+# ---------------------------------------------------------------------------
+
+class TestGaussianLikelihood:
+    def test_mle_matches_numpy_and_is_biased(self):
+        x = np.random.default_rng(10).normal(3.0, 2.0, size=50)
+        mean, sd = density.gaussian_mle(x)
+        assert mean == pytest.approx(np.mean(x))
+        assert sd == pytest.approx(np.std(x, ddof=0))
+        assert sd < np.std(x, ddof=1)
+
+    def test_mle_maximises_against_numerical_optimiser(self):
+        x = np.random.default_rng(11).normal(-1.0, 0.5, size=200)
+        mean, sd = density.gaussian_mle(x)
+
+        def negative(theta):
+            return -density.log_likelihood(x, theta[0], np.exp(theta[1]))
+
+        result = optimize.minimize(negative, x0=[0.0, 0.0], method="Nelder-Mead",
+                                   options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000})
+        assert result.x[0] == pytest.approx(mean, abs=1e-6)
+        assert np.exp(result.x[1]) == pytest.approx(sd, rel=1e-6)
+        assert density.log_likelihood(x, mean, sd) >= -result.fun - 1e-9
+
+    def test_log_likelihood_matches_scipy(self):
+        x = np.random.default_rng(12).normal(size=40)
+        assert density.log_likelihood(x, 0.3, 1.7) == pytest.approx(
+            np.sum(stats.norm.logpdf(x, 0.3, 1.7)), rel=1e-13
+        )
+
+    def test_grid_matches_direct_sum(self):
+        x = np.random.default_rng(13).normal(20.0, 5.0, size=300)
+        means = np.linspace(10, 30, 9)
+        sds = np.linspace(1, 10, 7)
+        grid = density.log_likelihood_grid(x, means, sds)
+        assert grid.shape == (9, 7)
+        direct = np.array([[np.sum(stats.norm.logpdf(x, m, s)) for s in sds] for m in means])
+        np.testing.assert_allclose(grid, direct, rtol=1e-12)
+
+    def test_grid_maximum_at_the_mle(self):
+        x = np.random.default_rng(14).normal(5.0, 2.0, size=100)
+        mean, sd = density.gaussian_mle(x)
+        means = mean + np.linspace(-1, 1, 21)
+        sds = sd * np.linspace(0.5, 1.5, 21)
+        grid = density.log_likelihood_grid(x, means, sds)
+        assert np.unravel_index(np.argmax(grid), grid.shape) == (10, 10)
+
+    def test_errors(self):
+        with pytest.raises(ValueError, match="Expected sd > 0, got sd=0.0"):
+            density.log_likelihood([1.0], 0.0, 0.0)
+        with pytest.raises(ValueError, match="Expected every entry of sds to be > 0"):
+            density.log_likelihood_grid([1.0], [0.0], [1.0, -1.0])
+        with pytest.raises(ValueError, match="Expected x to hold at least one value"):
+            density.gaussian_mle([])
+
+
+# ---------------------------------------------------------------------------
+# Bernoulli likelihood
+# ---------------------------------------------------------------------------
+
+class TestBernoulli:
+    def test_mle(self):
+        assert density.bernoulli_mle(24, 30) == pytest.approx(0.8)
+        assert density.bernoulli_mle([5, 4], [10, 10]) == pytest.approx(0.45)
+
+    def test_log_likelihood_matches_scipy_binomial_minus_coefficient(self):
+        theta = np.linspace(0.05, 0.95, 19)
+        expected = stats.binom.logpmf(7, 10, theta) - np.log(120.0)  # C(10, 7) = 120
+        np.testing.assert_allclose(density.bernoulli_log_likelihood(theta, 7, 10), expected,
+                                   rtol=1e-12)
+
+    def test_mle_maximises_against_numerical_optimiser(self):
+        heads, tosses = [5, 9, 8, 4, 7], 10
+        result = optimize.minimize_scalar(
+            lambda t: -density.bernoulli_log_likelihood(t, heads, tosses),
+            bounds=(1e-6, 1 - 1e-6), method="bounded", options={"xatol": 1e-10},
+        )
+        assert result.x == pytest.approx(density.bernoulli_mle(heads, tosses), abs=1e-6)
+
+    def test_boundary_thetas(self):
+        assert density.bernoulli_log_likelihood(0.0, 0, 10) == 0.0
+        assert density.bernoulli_log_likelihood(1.0, 10, 10) == 0.0
+        assert density.bernoulli_log_likelihood(0.0, 3, 10) == -np.inf
+        assert isinstance(density.bernoulli_log_likelihood(0.5, 3, 10), float)
+
+    def test_errors(self):
+        with pytest.raises(ValueError, match=r"Expected every theta in \[0, 1\], got theta=1.5"):
+            density.bernoulli_log_likelihood(1.5, 3, 10)
+        with pytest.raises(ValueError, match=r"Expected 0 <= successes <= trials"):
+            density.bernoulli_mle(11, 10)
+        with pytest.raises(ValueError, match="Expected trials >= 1"):
+            density.bernoulli_mle(0, 0)
+        with pytest.raises(ValueError, match="whole numbers"):
+            density.bernoulli_mle(2.5, 10)
+        with pytest.raises(ValueError, match="matching shapes"):
+            density.bernoulli_mle([1, 2], [3, 4, 5])
