@@ -15,12 +15,13 @@ PYTEST_FLAGS ?= -n 2 --dist loadscope
 # changes the stored figures; the book uses the inline backend.
 unexport MPLBACKEND
 
-.PHONY: lab test check toc execute execute-all bench clean help
+.PHONY: lab test test-browser check toc execute execute-all bench clean help
 
 help:
 	@echo "make lab      open the book in JupyterLab (sets up $(VENV) on first use)"
 	@echo "make test     run every test, notebooks included (sets up $(VENV) on first use)"
 	@echo "make check    check the notebooks against book.toml"
+	@echo "make test-browser   open every chapter in JupyterLab in headless Chromium"
 	@echo "make execute NB=notebooks/01_histograms.ipynb   re-run a chapter and store its outputs"
 	@echo "make bench    print the EM speed comparison with scikit-learn"
 
@@ -35,9 +36,20 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(PY) -m emteach lab $(ARGS)
 
+# One BLAS thread per worker: two workers already fill the two cores, and
+# OpenBLAS threads competing for them made small solves 100 times slower.
+THREADS_ONE := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_FLAGS)
+	$(THREADS_ONE) $(PY) -m pytest $(PYTEST_FLAGS)
 	$(PY) -m emteach check
+
+# Every chapter opened in JupyterLab in headless Chromium (Debian's package:
+# apt-get install chromium); Playwright drives it. Not part of `make test`.
+test-browser: $(STAMP)
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "needs Chromium: apt-get install chromium (or set CHROMIUM)"; exit 2; }
+	$(PY) -m pip install $(PIP_FLAGS) "playwright>=1.40"
+	$(PY) -m pytest browser -p no:cacheprovider -o addopts="" -v
 
 check: $(STAMP)
 	$(PY) -m emteach check
