@@ -75,7 +75,7 @@ def check_close(answer, expected, *, name="answer", rtol=1e-6, atol=1e-9, hint=N
 
     Returns
     -------
-    bool
+    Verdict
         Whether the answer is right.
     """
     if _unanswered(answer):
@@ -121,7 +121,7 @@ def check_log_product(answer, probabilities):
 
     Returns
     -------
-    bool
+    Verdict
     """
     expected = np.sum(np.log(np.asarray(probabilities, dtype=float)))
     return check_close(answer, expected, name="log of the product",
@@ -142,7 +142,7 @@ def check_mixture_mean(answer, weights, means):
 
     Returns
     -------
-    bool
+    Verdict
     """
     expected = np.dot(np.asarray(weights, dtype=float), np.asarray(means, dtype=float))
     return check_close(answer, expected, name="mixture mean",
@@ -161,7 +161,7 @@ def check_log_sum_exp(answer, log_values):
 
     Returns
     -------
-    bool
+    Verdict
     """
     log_values = np.asarray(log_values, dtype=float)
     top = np.max(log_values)
@@ -241,7 +241,7 @@ def check_bin_count(answer, x, rule):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` equals the rule's count from
         :func:`emteach.density.bin_edges`.
     """
@@ -274,7 +274,7 @@ def check_density_heights(answer, x, bins):
 
     Returns
     -------
-    bool
+    Verdict
         Whether the heights equal count / (n * bin width), bin by bin.
     """
 
@@ -304,7 +304,7 @@ def check_kde_at(answer, x, point, bandwidth):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` equals :func:`emteach.density.kde` at ``point``.
     """
 
@@ -327,7 +327,7 @@ def check_log_likelihood(answer, x, mean, sd):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` equals :func:`emteach.density.log_likelihood`.
     """
 
@@ -351,7 +351,7 @@ def check_gaussian_mle(answer, x):
 
     Returns
     -------
-    bool
+    Verdict
         Whether it equals :func:`emteach.density.gaussian_mle`.
     """
 
@@ -377,7 +377,7 @@ def check_unbiased_variance(answer, x):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` equals sum((x - mean)^2) / (n - 1).
     """
 
@@ -407,7 +407,7 @@ def check_bernoulli_mle(answer, successes, trials):
 
     Returns
     -------
-    bool
+    Verdict
         Whether it equals :func:`emteach.density.bernoulli_mle`.
     """
 
@@ -432,7 +432,7 @@ def check_complete_data_mle(answer, x, z):
 
     Returns
     -------
-    bool
+    Verdict
         Whether each group's weight is its share of the points and its mean
         and sd are :func:`emteach.density.gaussian_mle` of its points.
     """
@@ -482,7 +482,7 @@ def check_responsibilities(answer, x, weights, means, sds):
 
     Returns
     -------
-    bool
+    Verdict
         Whether the answer equals the responsibilities of
         :func:`emteach.gmm.e_step`.
     """
@@ -514,7 +514,7 @@ def check_ambiguous_fraction(answer, x, weights, means, sds, threshold=0.9):
 
     Returns
     -------
-    bool
+    Verdict
         Whether the answer matches, to within half a point in a thousand.
     """
 
@@ -545,7 +545,7 @@ def check_mixture_log_likelihood(answer, x, weights, means, sds):
 
     Returns
     -------
-    bool
+    Verdict
         Whether it equals :func:`emteach.gmm.log_likelihood`.
     """
 
@@ -578,7 +578,7 @@ def check_coin_responsibility(answer, set_index=1, theta=(0.6, 0.5)):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` equals ``coins.e_step(heads, n_tosses, theta)[set_index, 0]``.
     """
 
@@ -606,7 +606,7 @@ def check_coins_second_iteration(answer):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` equals ``coins.fit(heads, n_tosses, max_iter=2).history[2]``.
     """
 
@@ -634,7 +634,7 @@ def check_em_gap(answer):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` equals that gap.
     """
 
@@ -660,7 +660,7 @@ def check_swapped_start(answer):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` matches ``coins.fit(..., theta_init=(0.3, 0.7), max_iter=50).theta``
         to three decimals.
     """
@@ -688,7 +688,7 @@ def check_far_log_responsibility(answer):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` equals the log of :func:`emteach.gmm.e_step`'s
         responsibility, -118.75.
     """
@@ -727,7 +727,7 @@ def check_gmm_m_step(answer, x, resp):
 
     Returns
     -------
-    bool
+    Verdict
         Whether the three arrays match :func:`emteach.gmm.m_step` (standard
         deviations being the square roots of its variances).
     """
@@ -768,7 +768,7 @@ def check_n_parameters(answer, n_components=3, n_features=2):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` equals :func:`emteach.gmm.n_parameters` for k and d.
     """
 
@@ -798,7 +798,7 @@ def check_bic(answer, x, params):
 
     Returns
     -------
-    bool
+    Verdict
         Whether ``answer`` equals :func:`emteach.gmm.bic` (lower is better:
         -2 log-likelihood + n_parameters log n).
     """

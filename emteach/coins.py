@@ -45,6 +45,7 @@ __all__ = [
     "log_likelihood",
     "lower_bound",
     "complete_data_mle",
+    "lower_bound_slice",
     "fit",
     "CoinsFit",
 ]
@@ -289,6 +290,42 @@ def lower_bound(heads, n_tosses, theta, resp) -> float:
     resp = _check_resp(resp, heads.shape[0])
     log_joint = _log_joint(heads, n_tosses, theta)
     return float(np.sum(resp * log_joint) - np.sum(xlogy(resp, resp)))
+
+
+def lower_bound_slice(heads, n_tosses, theta, grid):
+    """Return the log-likelihood and the EM lower bound along theta_A.
+
+    theta_B stays at ``theta[1]``; the bound uses the responsibilities of the
+    E-step at ``theta``, so it touches the log-likelihood at ``theta[0]``.
+
+    Parameters
+    ----------
+    heads : array_like of shape (n_sets,)
+        Heads in each set.
+    n_tosses : int or array_like of shape (n_sets,)
+        Tosses in each set.
+    theta : array_like of shape (2,)
+        Where the E-step is done.
+    grid : array_like of shape (n_grid,)
+        Values of theta_A, strictly between 0 and 1.
+
+    Returns
+    -------
+    log_likelihood : ndarray of shape (n_grid,)
+    bound : ndarray of shape (n_grid,)
+    current : float
+        theta_A, where the bound touches.
+    following : float
+        The M-step's new theta_A, where the bound is highest (the bound is a
+        sum of a theta_A part and a theta_B part, so this does not depend on
+        where theta_B is held).
+    """
+    theta = np.asarray(theta, dtype=float)
+    resp = e_step(heads, n_tosses, theta)
+    log_lik = np.array([log_likelihood(heads, n_tosses, (a, theta[1])) for a in grid])
+    bound = np.array([lower_bound(heads, n_tosses, (a, theta[1]), resp) for a in grid])
+    following = float(m_step(heads, n_tosses, resp)[0])
+    return log_lik, bound, float(theta[0]), following
 
 
 def complete_data_mle(heads, n_tosses, coins):

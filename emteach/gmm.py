@@ -62,6 +62,7 @@ __all__ = [
     "log_likelihood",
     "log_prob_per_sample",
     "lower_bound",
+    "lower_bound_slice",
     "fit",
     "predict",
     "predict_proba",
@@ -597,6 +598,46 @@ def lower_bound(x, params, resp) -> float:
     expected = np.sum(resp_t[positive] * log_prob[positive])
     entropy = -np.sum(resp_t[positive] * np.log(resp_t[positive]))
     return float(expected + entropy)
+
+
+def lower_bound_slice(x, params, grid):
+    """Return the log-likelihood and the EM lower bound along the first component's mean.
+
+    Every other parameter stays at ``params``; the bound uses the
+    responsibilities of the E-step at ``params``, so it touches the
+    log-likelihood at ``params.means[0, 0]``.
+
+    Parameters
+    ----------
+    x : array_like of shape (n_samples,)
+        One-dimensional data.
+    params : GMMParams
+        A one-dimensional mixture.
+    grid : array_like of shape (n_grid,)
+        Values of the first component's mean.
+
+    Returns
+    -------
+    log_likelihood : ndarray of shape (n_grid,)
+    bound : ndarray of shape (n_grid,)
+    current : float
+        The first component's mean, where the bound touches.
+    following : float
+        The M-step's new mean of the first component: the bound's highest
+        point (for fixed responsibilities the best mean is their weighted
+        average of the data, whatever the variance).
+    """
+    resp, _ = e_step(x, params)
+    log_lik = np.empty(len(grid))
+    bound = np.empty(len(grid))
+    for index, value in enumerate(grid):
+        means = params.means.copy()
+        means[0, 0] = value
+        moved = GMMParams(params.weights, means, params.covariances)
+        log_lik[index] = log_likelihood(x, moved)
+        bound[index] = lower_bound(x, moved, resp)
+    following = float(m_step(x, resp).means[0, 0])
+    return log_lik, bound, float(params.means[0, 0]), following
 
 
 def predict_proba(x, params) -> np.ndarray:

@@ -602,7 +602,7 @@ class _CoinsModel:
 
     def bound_slice(self, theta):
         """Return (grid, log-likelihood, bound, current, following) along theta_A."""
-        return (self.grid, *coins_slice(self.heads, self.n_tosses, theta, self.grid))
+        return (self.grid, *coins.lower_bound_slice(self.heads, self.n_tosses, theta, self.grid))
 
     def describe(self, theta):
         return f"theta_A = {theta[0]:.3f}, theta_B = {theta[1]:.3f}"
@@ -641,91 +641,13 @@ class _MixtureModel:
         half_width = max(3.0, 2.5 * abs(following - current))
         centre = (current + following) / 2
         grid = np.linspace(centre - half_width, centre + half_width, 81)
-        return (grid, *mixture_slice(self.x, params, grid))
+        return (grid, *gmm.lower_bound_slice(self.x, params, grid))
 
     def describe(self, params):
         sds = np.sqrt(params.covariances[:, 0, 0])
         return (f"weights = ({params.weights[0]:.2f}, {params.weights[1]:.2f}), "
                 f"means = ({params.means[0, 0]:.2f}, {params.means[1, 0]:.2f}), "
                 f"sds = ({sds[0]:.2f}, {sds[1]:.2f})")
-
-
-def coins_slice(heads, n_tosses, theta, grid):
-    """Return the log-likelihood and the EM lower bound along theta_A.
-
-    theta_B stays at ``theta[1]``; the bound uses the responsibilities of the
-    E-step at ``theta``, so it touches the log-likelihood at ``theta[0]``.
-
-    Parameters
-    ----------
-    heads : array_like of shape (n_sets,)
-        Heads in each set.
-    n_tosses : int or array_like of shape (n_sets,)
-        Tosses in each set.
-    theta : array_like of shape (2,)
-        Where the E-step is done.
-    grid : array_like of shape (n_grid,)
-        Values of theta_A, strictly between 0 and 1.
-
-    Returns
-    -------
-    log_likelihood : ndarray of shape (n_grid,)
-    bound : ndarray of shape (n_grid,)
-    current : float
-        theta_A, where the bound touches.
-    following : float
-        The M-step's new theta_A, where the bound is highest (the bound is a
-        sum of a theta_A part and a theta_B part, so this does not depend on
-        where theta_B is held).
-    """
-
-    theta = np.asarray(theta, dtype=float)
-    resp = coins.e_step(heads, n_tosses, theta)
-    log_lik = np.array([coins.log_likelihood(heads, n_tosses, (a, theta[1])) for a in grid])
-    bound = np.array([coins.lower_bound(heads, n_tosses, (a, theta[1]), resp) for a in grid])
-    following = float(coins.m_step(heads, n_tosses, resp)[0])
-    return log_lik, bound, float(theta[0]), following
-
-
-def mixture_slice(x, params, grid):
-    """Return the log-likelihood and the EM lower bound along the first component's mean.
-
-    Every other parameter stays at ``params``; the bound uses the
-    responsibilities of the E-step at ``params``, so it touches the
-    log-likelihood at ``params.means[0, 0]``.
-
-    Parameters
-    ----------
-    x : array_like of shape (n_samples,)
-        One-dimensional data.
-    params : emteach.gmm.GMMParams
-        A one-dimensional mixture.
-    grid : array_like of shape (n_grid,)
-        Values of the first component's mean.
-
-    Returns
-    -------
-    log_likelihood : ndarray of shape (n_grid,)
-    bound : ndarray of shape (n_grid,)
-    current : float
-        The first component's mean, where the bound touches.
-    following : float
-        The M-step's new mean of the first component: the bound's highest
-        point (for fixed responsibilities the best mean is their weighted
-        average of the data, whatever the variance).
-    """
-
-    resp, _ = gmm.e_step(x, params)
-    log_lik = np.empty(len(grid))
-    bound = np.empty(len(grid))
-    for index, value in enumerate(grid):
-        means = params.means.copy()
-        means[0, 0] = value
-        moved = gmm.GMMParams(params.weights, means, params.covariances)
-        log_lik[index] = gmm.log_likelihood(x, moved)
-        bound[index] = gmm.lower_bound(x, moved, resp)
-    following = float(gmm.m_step(x, resp).means[0, 0])
-    return log_lik, bound, float(params.means[0, 0]), following
 
 
 def _em_model(key):

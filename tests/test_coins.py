@@ -224,3 +224,16 @@ class TestErrors:
             coins.complete_data_mle(HEADS, N_TOSSES, [0, 0, 0, 0, 0])
         with pytest.raises(ValueError, match="Expected coins to have length 5, got length 3"):
             coins.complete_data_mle(HEADS, N_TOSSES, [0, 1, 0])
+
+
+def test_coins_lower_bound_slice_touches_and_peaks_at_the_m_step():
+    heads, n_tosses = coin_sets()
+    grid = np.linspace(0.3, 0.98, 69)
+    theta = np.array([0.6, 0.5])
+    log_lik, bound, current, following = coins.lower_bound_slice(heads, n_tosses, theta, grid)
+    assert np.all(bound <= log_lik + 1e-12)
+    touch = np.argmin(np.abs(grid - 0.6))
+    assert bound[touch] == pytest.approx(log_lik[touch])
+    assert current == 0.6
+    assert following == pytest.approx(coins.fit(heads, n_tosses, max_iter=1).history[1][0])
+    assert abs(grid[np.argmax(bound)] - following) <= grid[1] - grid[0]

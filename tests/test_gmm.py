@@ -667,3 +667,16 @@ class TestModelSelection:
         scores = [gmm.bic(x, gmm.fit(x, k, seed=0, n_init=2, tol=1e-4).params)
                   for k in (1, 2, 3, 4, 5)]
         assert int(np.argmin(scores)) + 1 == 3
+
+
+def test_gmm_lower_bound_slice_touches_and_peaks_at_the_m_step():
+    x, _ = two_processes(n=(50, 100), seed=2)
+    params = gmm.GMMParams.from_1d([0.5, 0.5], [24.0, 30.0], [8.0, 8.0])
+    grid = np.linspace(20.0, 30.0, 101)
+    log_lik, bound, current, following = gmm.lower_bound_slice(x, params, grid)
+    assert np.all(bound <= log_lik + 1e-8)
+    assert bound[40] == pytest.approx(log_lik[40])  # grid[40] = 24, where the E-step was done
+    assert current == 24.0
+    resp, _ = gmm.e_step(x, params)
+    assert following == pytest.approx(np.sum(resp[:, 0] * x) / np.sum(resp[:, 0]))
+    assert abs(grid[np.argmax(bound)] - following) <= grid[1] - grid[0]

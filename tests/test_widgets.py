@@ -233,36 +233,6 @@ def test_em_stepper_figure_matches_the_widget_after_the_same_steps():
         widgets.em_stepper_figure("dice")
 
 
-def test_coins_slice_bound_touches_and_peaks_at_the_m_step():
-    from emteach import coins, data
-
-    heads, n_tosses = data.coin_sets()
-    grid = np.linspace(0.3, 0.98, 69)
-    theta = np.array([0.6, 0.5])
-    log_lik, bound, current, following = widgets.coins_slice(heads, n_tosses, theta, grid)
-    assert np.all(bound <= log_lik + 1e-12)
-    touch = np.argmin(np.abs(grid - 0.6))
-    assert bound[touch] == pytest.approx(log_lik[touch])
-    assert current == 0.6
-    assert following == pytest.approx(coins.fit(heads, n_tosses, max_iter=1).history[1][0])
-    assert abs(grid[np.argmax(bound)] - following) <= grid[1] - grid[0]
-
-
-def test_mixture_slice_bound_touches_and_peaks_at_the_m_step():
-    from emteach import data, gmm
-
-    x, _ = data.two_processes(n=(50, 100), seed=2)
-    params = gmm.GMMParams.from_1d([0.5, 0.5], [24.0, 30.0], [8.0, 8.0])
-    grid = np.linspace(20.0, 30.0, 101)
-    log_lik, bound, current, following = widgets.mixture_slice(x, params, grid)
-    assert np.all(bound <= log_lik + 1e-8)
-    assert bound[40] == pytest.approx(log_lik[40])  # grid[40] = 24, where the E-step was done
-    assert current == 24.0
-    resp, _ = gmm.e_step(x, params)
-    assert following == pytest.approx(np.sum(resp[:, 0] * x) / np.sum(resp[:, 0]))
-    assert abs(grid[np.argmax(bound)] - following) <= grid[1] - grid[0]
-
-
 def test_gmm_stepper_redraws_for_every_control():
     experiment = widgets.gmm_stepper()
     out = widgets.output_of(experiment)
