@@ -147,6 +147,25 @@ def check_integer_valued(array: np.ndarray, name: str) -> np.ndarray:
     return array.astype(np.int64)
 
 
+def check_counts(successes: np.ndarray, trials: np.ndarray, success_name: str,
+                 trials_name: str):
+    """Check counts of successes out of trials (heads out of tosses).
+
+    Both arrays must already have the same shape. Trials must be whole
+    numbers >= 1 and successes whole numbers between 0 and the trials.
+    """
+    if np.any(trials != np.round(trials)) or np.any(trials < 1):
+        raise ValueError(f"Expected {trials_name} to be whole numbers >= 1, got {trials.tolist()}")
+    if np.any(successes != np.round(successes)):
+        raise ValueError(f"Expected {success_name} to be whole numbers, got {successes.tolist()}")
+    if np.any((successes < 0) | (successes > trials)):
+        raise ValueError(
+            f"Expected 0 <= {success_name} <= {trials_name}, got {success_name}="
+            f"{successes.tolist()} and {trials_name}={trials.tolist()}"
+        )
+    return successes, trials
+
+
 def make_rng(seed) -> np.random.Generator:
     """Return a NumPy Generator from ``None``, an int, a SeedSequence or a Generator."""
     if isinstance(seed, (bool, np.bool_)):

@@ -33,6 +33,7 @@ from scipy.special import logsumexp, xlogy
 from emteach._validation import (
     as_float_array,
     as_vector,
+    check_counts,
     check_float,
     check_int,
     read_only,
@@ -68,16 +69,7 @@ def _check_data(heads, n_tosses):
             "Expected n_tosses to be a number or an array of the shape of heads "
             f"{heads.shape}, got shape {n_tosses.shape}"
         )
-    if np.any(n_tosses != np.round(n_tosses)) or np.any(n_tosses < 1):
-        raise ValueError(f"Expected n_tosses to be whole numbers >= 1, got {n_tosses.tolist()}")
-    if np.any(heads != np.round(heads)):
-        raise ValueError(f"Expected heads to be whole numbers, got {heads.tolist()}")
-    if np.any((heads < 0) | (heads > n_tosses)):
-        raise ValueError(
-            "Expected every entry of heads in [0, n_tosses], got heads="
-            f"{heads.tolist()} and n_tosses={n_tosses.tolist()}"
-        )
-    return heads, n_tosses
+    return check_counts(heads, n_tosses, "heads", "n_tosses")
 
 
 def _check_theta(theta, name: str = "theta") -> np.ndarray:

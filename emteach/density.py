@@ -15,6 +15,7 @@ from scipy.special import xlogy
 from emteach._validation import (
     as_float_array,
     as_vector,
+    check_counts,
     check_float,
     check_int,
 )
@@ -477,16 +478,7 @@ def _check_counts(successes, trials):
             "Expected successes and trials of matching shapes, got shapes "
             f"{np.shape(successes)} and {np.shape(trials)}"
         ) from exc
-    if np.any(trials != np.round(trials)) or np.any(successes != np.round(successes)):
-        raise ValueError("Expected successes and trials to be whole numbers")
-    if np.any(trials < 1):
-        raise ValueError(f"Expected trials >= 1, got trials={trials.tolist()}")
-    if np.any((successes < 0) | (successes > trials)):
-        raise ValueError(
-            "Expected 0 <= successes <= trials, got "
-            f"successes={successes.tolist()} and trials={trials.tolist()}"
-        )
-    return successes, trials
+    return check_counts(successes, trials, "successes", "trials")
 
 
 def bernoulli_mle(successes, trials) -> float:

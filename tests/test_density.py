@@ -301,7 +301,7 @@ class TestBernoulli:
             density.bernoulli_log_likelihood(1.5, 3, 10)
         with pytest.raises(ValueError, match=r"Expected 0 <= successes <= trials"):
             density.bernoulli_mle(11, 10)
-        with pytest.raises(ValueError, match="Expected trials >= 1"):
+        with pytest.raises(ValueError, match="Expected trials to be whole numbers >= 1"):
             density.bernoulli_mle(0, 0)
         with pytest.raises(ValueError, match="whole numbers"):
             density.bernoulli_mle(2.5, 10)

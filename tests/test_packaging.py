@@ -56,3 +56,21 @@ def test_requirement_parsing_sees_versions():
     assert _split("ipywidgets>=8.1,<9") == ("ipywidgets", ">=8.1,<9")
     assert _split("tomli>=2.0; python_version < '3.11'") == ("tomli", ">=2.0")
     assert _split("scikit_learn>=1.4") == ("scikit-learn", ">=1.4")
+
+
+def test_readme_lists_the_chapters_of_book_toml_in_order():
+    from emteach import book
+
+    readme = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| (\d+) \| ([^|]+?) \|", readme, flags=re.M)
+    chapters = book.load(ROOT).chapters
+    assert [(int(n), title) for n, title in rows] == [(c.number, c.title) for c in chapters]
+
+
+def test_readme_quick_start_gives_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "make lab" in quick_start and "make test" in quick_start
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^lab: ", makefile, flags=re.M) and re.search(r"^test: ", makefile, flags=re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
