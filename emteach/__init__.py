@@ -1,3 +1,18 @@
-"""emteach: the helper package of an interactive textbook on the EM algorithm."""
+"""emteach: the helper package of an interactive textbook on the EM algorithm.
+
+Numerics (pure functions, no plotting):
+
+- :mod:`emteach.data` -- the book's data sets (the article's two processes,
+  the two-coin tosses, Old Faithful).
+- :mod:`emteach.density` -- Gaussian densities, histograms and bin rules,
+  kernel density estimates, maximum likelihood.
+- :mod:`emteach.coins` -- EM for the two-coin experiment.
+- :mod:`emteach.gmm` -- Gaussian mixtures: the E-step, the M-step, ``fit``.
+
+Around them: :mod:`emteach.plotting` (figures from computed arrays),
+:mod:`emteach.widgets` (the chapters' experiments), :mod:`emteach.checks`
+(exercise self-checks), :mod:`emteach.book` (the manifest ``book.toml``)
+and :mod:`emteach.environment` (is this installation able to run the book).
+"""
 
 __version__ = "0.1.0"
