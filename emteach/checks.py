@@ -77,25 +77,47 @@ def check_close(answer, expected, *, name="answer", rtol=1e-6, atol=1e-9, hint=N
     -------
     Verdict
         Whether the answer is right.
+
+    Notes
+    -----
+    Feedback stays one line: an answer of more than four numbers is reported
+    by how many entries differ and the first one that does, not printed whole.
     """
     if _unanswered(answer):
         return Verdict(False)
     expected = np.asarray(expected, dtype=float)
-    try:
-        got = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
+    got = _numbers(answer)
+    if got is None:
         return _feedback(False, f"Expected a number for {name}, got {type(answer).__name__}.")
     if got.shape != expected.shape:
-        shape = "a single number" if expected.shape == () else f"shape {expected.shape}"
+        shape = "a single number" if expected.shape == () else f"an array of shape {expected.shape}"
         return _feedback(False, f"Expected {name} as {shape}, got shape {got.shape}.")
     if not np.all(np.isfinite(got)):
         return _feedback(False, f"{name} contains NaN or infinity.")
-    if np.allclose(got, expected, rtol=rtol, atol=atol):
+    wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
+    long = expected.size > 4
+    if not np.any(wrong):
+        if long:
+            return _feedback(True, f"Correct: all {expected.size} entries of {name} match.")
         return _feedback(True, f"Correct: {name} = {_show(got)}.")
-    message = f"Not quite: your {name} is {_show(got)}."
+    if long:
+        first = tuple(int(i) for i in np.argwhere(wrong)[0])
+        where = first[0] if len(first) == 1 else first
+        message = (f"Not quite: {int(wrong.sum())} of {expected.size} entries of {name} differ; "
+                   f"entry {where} is {got[first]:.4g}, expected {expected[first]:.4g}.")
+    else:
+        message = f"Not quite: you gave {name} = {_show(got)}."
     if hint:
         message += f" Hint: {hint}"
     return _feedback(False, message)
+
+
+def _numbers(answer):
+    """Return ``answer`` as a float array, or None when it is not numeric."""
+    try:
+        return np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return None
 
 
 def _show(value):
@@ -183,48 +205,12 @@ def check_log_sum_exp(answer, log_values):
 # --- Chapters 1-3 ------------------------------------------------------------
 
 
-def _numbers(answer):
-    """Return ``answer`` as a float array, or None when it is not numeric."""
-    try:
-        return np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return None
-
-
 def _almost(answer, expected, rtol=1e-6, atol=1e-9):
     """Whether ``answer`` is numeric, shaped like ``expected`` and close to it."""
     got = _numbers(answer)
     expected = np.asarray(expected, dtype=float)
     return (got is not None and got.shape == expected.shape and bool(np.all(np.isfinite(got)))
             and bool(np.allclose(got, expected, rtol=rtol, atol=atol)))
-
-
-def _check_array(answer, expected, *, name, rtol=1e-6, atol=1e-9, hint=None):
-    """Like :func:`check_close` for arrays, with one short line of feedback.
-
-    The feedback counts the entries that differ and shows the first one,
-    instead of printing a whole array.
-    """
-    if _unanswered(answer):
-        return Verdict(False)
-    expected = np.asarray(expected, dtype=float)
-    got = _numbers(answer)
-    if got is None:
-        return _feedback(False, f"Expected an array of numbers for {name}, got {type(answer).__name__}.")
-    if got.shape != expected.shape:
-        return _feedback(False, f"Expected {name} as an array of shape {expected.shape}, got shape {got.shape}.")
-    if not np.all(np.isfinite(got)):
-        return _feedback(False, f"{name} contains NaN or infinity.")
-    wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
-    if not np.any(wrong):
-        return _feedback(True, f"Correct: all {expected.size} entries of {name} match.")
-    first = tuple(int(i) for i in np.argwhere(wrong)[0])
-    where = first[0] if len(first) == 1 else first
-    message = (f"Not quite: {int(wrong.sum())} of {expected.size} entries of {name} differ; "
-               f"entry {where} is {got[first]:.4g}, expected {expected[first]:.4g}.")
-    if hint:
-        message += f" Hint: {hint}"
-    return _feedback(False, message)
 
 
 def check_bin_count(answer, x, rule):
@@ -284,7 +270,7 @@ def check_density_heights(answer, x, bins):
         return _feedback(False, "Those are proportions (count / n): divide by the bin width too.")
     if _almost(answer, counts / np.diff(edges)):
         return _feedback(False, "Divide by the number of points n as well as by the bin width.")
-    return _check_array(answer, expected, name="the density heights",
+    return check_close(answer, expected, name="density heights",
                         hint="height = count / (n * bin width); the area under the bars is then 1.")
 
 
@@ -494,7 +480,7 @@ def check_responsibilities(answer, x, weights, means, sds):
     if got is not None and got.shape == expected.shape and np.all(np.isfinite(got)):
         if not np.allclose(got.sum(axis=-1), 1.0, atol=1e-6):
             return _feedback(False, "Each point's responsibilities should add up to 1: divide by their sum.")
-    return _check_array(answer, expected, name="the responsibilities", rtol=1e-6, atol=1e-8,
+    return check_close(answer, expected, name="responsibilities", rtol=1e-6, atol=1e-8,
                         hint="weight_k * N(x | mean_k, sd_k^2), divided by the sum of that over k.")
 
 

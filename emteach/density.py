@@ -28,6 +28,7 @@ __all__ = [
     "fd",
     "bin_edges",
     "histogram",
+    "stacked_histogram",
     "kde",
     "gaussian_mle",
     "log_likelihood",
@@ -295,6 +296,39 @@ def histogram(x, bins="sturges", density=True):
         return counts, edges
     return counts / (x.size * np.diff(edges)), edges
 
+
+
+def stacked_histogram(x, labels, bins="sturges"):
+    """Split a density histogram into each group's share of it.
+
+    Parameters
+    ----------
+    x : array_like of shape (n,)
+        The sample.
+    labels : array_like of int, shape (n,)
+        Each point's group, 0 to n_groups - 1 (e.g. the true process).
+    bins : int or {"sturges", "scott", "fd"}
+        As in :func:`histogram`, applied to the whole sample.
+
+    Returns
+    -------
+    heights : ndarray of shape (n_groups, n_bins)
+        Group k's points per bin divided by (n * bin width): the rows add up
+        to the density histogram of all of ``x``, so stacked bars show how
+        much of each bar each group makes.
+    edges : ndarray of shape (n_bins + 1,)
+        The shared bin edges.
+    """
+    x = _check_sample(x)
+    labels = np.asarray(labels)
+    if labels.shape != x.shape:
+        raise ValueError(f"Expected labels of shape {x.shape} like x, got shape {labels.shape}")
+    if labels.size and (not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0):
+        raise ValueError("Expected labels to be non-negative integers (the group of each point)")
+    edges = bin_edges(x, bins)
+    n_groups = int(labels.max()) + 1
+    counts = np.vstack([np.histogram(x[labels == k], bins=edges)[0] for k in range(n_groups)])
+    return counts / (x.size * np.diff(edges)), edges
 
 # ---------------------------------------------------------------------------
 # Kernel density estimate

@@ -61,6 +61,7 @@ __all__ = [
     "m_step",
     "log_likelihood",
     "log_prob_per_sample",
+    "component_densities",
     "lower_bound",
     "lower_bound_slice",
     "fit",
@@ -545,6 +546,28 @@ def log_prob_per_sample(x, params) -> np.ndarray:
     params = _check_params(params)
     xt = _check_x(x, params)
     return _normalise(_weighted_log_prob(xt, params))[1]
+
+
+def component_densities(x, params) -> np.ndarray:
+    """Return each component's weighted density at each sample.
+
+    Parameters
+    ----------
+    x : array_like of shape (n_samples, n_features) or (n_samples,)
+        Where to evaluate, e.g. a grid for a figure.
+    params : GMMParams
+        The parameters.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_components)
+        weights[k] N(x_i | means[k], covariances[k]); the rows sum to the
+        mixture density p(x_i). Far from every component these underflow to
+        0: they are for drawing, and the numerics use their logarithms.
+    """
+    params = _check_params(params)
+    xt = _check_x(x, params)
+    return np.exp(_weighted_log_prob(xt, params)).T
 
 
 def log_likelihood(x, params) -> float:

@@ -58,8 +58,22 @@ def _axes(ax):
     return ax
 
 
-def _label(ax, title=None, xlabel=None, ylabel=None, legend=True):
-    """Set the title and axis labels that every book figure carries."""
+def label_axes(ax, title=None, xlabel=None, ylabel=None, legend=True):
+    """Set the title and axis labels that every book figure carries.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to label.
+    title, xlabel, ylabel : str, optional
+        Left unchanged when None.
+    legend : bool
+        Draw a frameless legend when anything drawn has a label.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     if title is not None:
         ax.set_title(title)
     if xlabel is not None:
@@ -115,7 +129,7 @@ def histogram(heights, edges, *, ax=None, color=DATA_COLOR, label=None, alpha=0.
     ax = _axes(ax)
     ax.stairs(heights, edges, fill=True, color=color, alpha=alpha, label=label)
     ax.stairs(heights, edges, color=color, linewidth=0.8)
-    return _label(ax, title, xlabel, ylabel)
+    return label_axes(ax, title, xlabel, ylabel)
 
 
 def stacked_histogram(heights, edges, *, labels=None, ax=None, alpha=0.7,
@@ -165,7 +179,7 @@ def stacked_histogram(heights, edges, *, labels=None, ax=None, alpha=0.7,
         ax.stairs(tops[group], edges, baseline=bottoms[group], fill=True,
                   color=color, alpha=alpha, label=label)
     ax.stairs(tops[-1], edges, color=DATA_COLOR, linewidth=0.8)
-    return _label(ax, title, xlabel, ylabel)
+    return label_axes(ax, title, xlabel, ylabel)
 
 
 def curve(x, y, *, ax=None, color=None, label=None, linestyle="-", linewidth=2.0,
@@ -207,7 +221,7 @@ def curve(x, y, *, ax=None, color=None, label=None, linestyle="-", linewidth=2.0
     ax = _axes(ax)
     ax.plot(x, y, color=PALETTE[0] if color is None else color, label=label,
             linestyle=linestyle, linewidth=linewidth)
-    return _label(ax, title, xlabel, ylabel)
+    return label_axes(ax, title, xlabel, ylabel)
 
 
 def kernel_bumps(grid, bumps, total, *, points=None, ax=None, title=None,
@@ -254,7 +268,7 @@ def kernel_bumps(grid, bumps, total, *, points=None, ax=None, title=None,
     ax.plot(grid, total, color=PALETTE[0], linewidth=2.0, label="sum: the estimate")
     if points is not None:
         rug(points, ax=ax)
-    return _label(ax, title, xlabel, ylabel)
+    return label_axes(ax, title, xlabel, ylabel)
 
 
 def rug(points, *, ax=None, color=PALETTE[7], height=0.04, label="data"):
@@ -320,7 +334,7 @@ def vertical_lines(values, *, labels=None, ax=None, linestyles=None, title=None,
         ax.axvline(value, color=color, linewidth=2.0,
                    linestyle="--" if linestyles is None else linestyles[i],
                    label=None if labels is None else labels[i])
-    return _label(ax, title, xlabel, ylabel)
+    return label_axes(ax, title, xlabel, ylabel)
 
 
 def log_likelihood_surface(means, sds, log_likelihoods, *, point=None, best=None, ax=None,
@@ -386,7 +400,7 @@ def log_likelihood_surface(means, sds, log_likelihoods, *, point=None, best=None
     if point is not None:
         ax.plot(*point, "o", color=PALETTE[5], markersize=9, markeredgecolor="white",
                 label="current (mean, sd)")
-    _label(ax, title, xlabel, ylabel, legend=False)
+    label_axes(ax, title, xlabel, ylabel, legend=False)
     if point is not None or best is not None:
         ax.legend(loc="upper right", fontsize="small", framealpha=0.9)
     return ax
@@ -442,7 +456,7 @@ def responsibility_curve(grid, resp, *, labels=None, threshold=None, ax=None,
         ax.plot(grid, resp[:, k], color=color, linewidth=2.0,
                 label=None if labels is None else labels[k])
     ax.set_ylim(-0.03, 1.03)
-    return _label(ax, title, xlabel, ylabel)
+    return label_axes(ax, title, xlabel, ylabel)
 
 
 # --- Chapters 4-5 (EM algorithm, Gaussian mixtures) --------------------------
@@ -512,7 +526,7 @@ def coin_tosses(tosses, coins=None, *, names=("A", "B"), title=None, ax=None):
             ax.add_patch(Rectangle((0, 0), 0, 0, facecolor=palette[index], label=f"coin {name}"))
     if title is None:
         title = "The tosses, coins known" if coins is not None else "The tosses, coins hidden"
-    _label(ax, title=title, legend=False)
+    label_axes(ax, title=title, legend=False)
     if coins is not None:
         ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(names))
     return ax
@@ -557,7 +571,7 @@ def coin_responsibilities(resp, heads, *, names=("A", "B"), title=None, ax=None)
     ax.set_yticks(rows, [f"set {r + 1} ({h} H)" for r, h in zip(rows, heads)])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    _label(ax, title=title or "Responsibilities: which coin made each set?",
+    label_axes(ax, title=title or "Responsibilities: which coin made each set?",
            xlabel="posterior probability", legend=False)
     ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     return ax
@@ -615,7 +629,7 @@ def em_path(history, grid_a, grid_b, log_likelihood, *, reference=None, referenc
     if reference is not None:
         ax.plot(*reference, "D", color=PALETTE[2], markersize=7, label=reference_label)
     ax.set_aspect("equal")
-    _label(ax, title=title or "EM path on the log-likelihood surface",
+    label_axes(ax, title=title or "EM path on the log-likelihood surface",
            xlabel=rf"$\theta_{names[0]}$", ylabel=rf"$\theta_{names[1]}$", legend=False)
     ax.legend(loc="lower left", framealpha=0.9, fontsize="small")
     return ax
@@ -658,7 +672,7 @@ def log_likelihood_history(log_likelihoods, bounds=None, *, title=None, ax=None)
         ax.vlines(steps[1:], bounds, log_likelihoods[1:], color=PALETTE[1], linewidth=1)
     if log_likelihoods.size <= 25:
         ax.set_xticks(steps[:: max(1, log_likelihoods.size // 10)])
-    _label(ax, title=title or "Log-likelihood never decreases", xlabel="iteration", ylabel="log-likelihood")
+    label_axes(ax, title=title or "Log-likelihood never decreases", xlabel="iteration", ylabel="log-likelihood")
     return ax
 
 
@@ -714,7 +728,7 @@ def bound_slice(grid, log_likelihood, bound, current, *, following=None, xlabel=
     low = np.min(log_likelihood)
     span = np.max(log_likelihood) - low
     ax.set_ylim(low - 0.6 * span, np.max(log_likelihood) + 0.1 * span)
-    _label(ax, title=title or "The lower bound touches the log-likelihood", xlabel=xlabel,
+    label_axes(ax, title=title or "The lower bound touches the log-likelihood", xlabel=xlabel,
            ylabel="log-likelihood", legend=False)
     if legend:
         ax.legend(loc="lower center", frameon=False, fontsize="small", ncol=2)
@@ -752,7 +766,7 @@ def mixture_responsibilities(x, resp, *, names=None, title=None, ax=None):
         ax.plot(x[order], resp[order, k], color=color, linewidth=2, label=names[k])
     ax.plot(x, np.full(x.size, -0.04), "|", color=DATA_COLOR, markersize=6, alpha=0.3)
     ax.set_ylim(-0.08, 1.05)
-    _label(ax, title=title or "Responsibilities", xlabel="x", ylabel="responsibility")
+    label_axes(ax, title=title or "Responsibilities", xlabel="x", ylabel="responsibility")
     return ax
 
 
@@ -799,7 +813,7 @@ def mixture_1d(edges, heights, grid, component_densities, *, names=None, title=N
     for k, color in enumerate(colors(n_components)):
         ax.plot(grid, component_densities[k], color=color, linestyle="--", linewidth=1.8, label=names[k])
     ax.plot(grid, component_densities.sum(axis=0), color=PALETTE[7], linewidth=2, label="mixture")
-    _label(ax, title=title or "Mixture density over the histogram", xlabel="x", ylabel="density")
+    label_axes(ax, title=title or "Mixture density over the histogram", xlabel="x", ylabel="density")
     return ax
 
 
@@ -911,7 +925,7 @@ def mixture_2d(x, means, covariances, resp=None, *, names=None, axis_labels=("$x
     ax.scatter(x[:, 0], x[:, 1], s=12, c=point_colors, alpha=0.7, linewidths=0)
     names = names or [f"component {k}" for k in range(means.shape[0])]
     covariance_ellipses(means, covariances, ax=ax, names=names)
-    _label(ax, title=title or "Mixture components (1 and 2 sd ellipses)", xlabel=axis_labels[0],
+    label_axes(ax, title=title or "Mixture components (1 and 2 sd ellipses)", xlabel=axis_labels[0],
            ylabel=axis_labels[1])
     return ax
 
@@ -950,7 +964,7 @@ def information_criteria(n_components, bic, aic, *, title=None, ax=None):
         ax.plot(n_components[best], values[best], marker, color=color, markersize=14, fillstyle="none",
                 markeredgewidth=2, label=f"{name} minimum (k = {n_components[best]})")
     ax.set_xticks(n_components)
-    _label(ax, title=title or "Choosing the number of components", xlabel="number of components k",
+    label_axes(ax, title=title or "Choosing the number of components", xlabel="number of components k",
            ylabel="criterion (lower is better)")
     return ax
 
@@ -1004,5 +1018,5 @@ def jensen(grid, curve, points, values, weights, *, names=("log of the average",
     ax.plot([average], [on_curve], "o", color=PALETTE[0], markersize=9, label=names[0])
     ax.plot([average], [below], "s", color=PALETTE[1], markersize=8, label=names[1])
     ax.vlines(average, below, on_curve, color=PALETTE[5], linewidth=1.5)
-    _label(ax, title=title or "Jensen's inequality", xlabel="y", ylabel="f(y)")
+    label_axes(ax, title=title or "Jensen's inequality", xlabel="y", ylabel="f(y)")
     return ax

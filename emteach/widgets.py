@@ -268,7 +268,7 @@ def histogram_figure(x, bins=50, *, kde=False, true_density=(0.0, 1.0), xlim=(-4
                        label="kernel density estimate")
     ax.set_xlim(*xlim)
     ax.set_ylim(0.0, 1.08 * top)
-    plotting._label(ax, f"{x.size} points, {n_bins} bins ({rule}), bin width {width:.3f}",
+    plotting.label_axes(ax, f"{x.size} points, {n_bins} bins ({rule}), bin width {width:.3f}",
                     "x", "density")
     caption = f"sample size = {x.size}, rule = {rule}, bins = {n_bins}, bin width = {width:.3f}"
     return fig, caption
@@ -365,7 +365,7 @@ def likelihood_figure(x, mean, sd, *, means=None, sds=None, figsize=(9.0, 3.6)):
     plotting.curve(grid, density.pdf(grid, *best), ax=left, color=plotting.PALETTE[7], linestyle="--",
                    linewidth=1.5, label="maximum likelihood")
     left.set_xlim(grid[0], grid[-1])
-    plotting._label(left, f"log-likelihood {current:.1f} (best {top:.1f})", "x", "density")
+    plotting.label_axes(left, f"log-likelihood {current:.1f} (best {top:.1f})", "x", "density")
     left.legend(loc="upper left", fontsize="small", frameon=False)
     plotting.log_likelihood_surface(means, sds, surface, point=(mean, sd), best=best, ax=right,
                                     label_contours=False, title="Log-likelihood surface")
@@ -505,19 +505,16 @@ def overlap_figure(distance=20.0, sd=5.0, *, n=(4000, 8000), center=30.0,
     low, high = means[0] - 4.0 * sd, means[1] + 4.0 * sd
     grid = np.linspace(low, high, 400)
     grid_resp, _ = gmm.e_step(grid, params)
-    _, edges = density.histogram(x, 50)
-    # Each process's share of the density histogram: its counts in the
-    # shared bins over (all points * bin width), so the stack adds up to it.
-    stacked = np.vstack([np.histogram(x[z == k], bins=edges)[0] for k in range(2)])
-    stacked = stacked / (x.size * np.diff(edges))
+    stacked, edges = density.stacked_histogram(x, z, 50)
     labels = [f"process {k}: N({means[k]:.1f}, {sd:.1f}\u00b2)" for k in range(2)]
     fig, (top, bottom) = _fixed_figure(2, 1, figsize=figsize, left=0.09, right=0.98, bottom=0.09,
                                        top=0.94, hspace=0.38)
     plotting.stacked_histogram(stacked, edges, labels=[f"points from process {k}" for k in range(2)],
                                ax=top, title=f"Means {distance:.1f} apart, sd {sd:.1f}",
                                xlabel=None, ylabel="density")
+    components = gmm.component_densities(grid, params)
     for k, color in enumerate(plotting.colors(2)):
-        plotting.curve(grid, weights[k] * density.pdf(grid, means[k], sd), ax=top, color=color,
+        plotting.curve(grid, components[:, k], ax=top, color=color,
                        label=f"{weights[k]:.2f} \u00d7 " + labels[k].split(": ")[1])
     top.set_xlim(low, high)
     top.legend(loc="upper left", fontsize="small", frameon=False)

@@ -42,6 +42,20 @@ def test_checkers_never_raise_on_odd_answers(answer, capsys):
     assert capsys.readouterr().out.startswith(checks.FAIL)
 
 
+def test_check_close_reports_long_arrays_in_one_line(capsys):
+    expected = np.arange(6.0)
+    assert checks.check_close(expected.copy(), expected, name="heights")
+    assert capsys.readouterr().out == f"{checks.PASS} Correct: all 6 entries of heights match.\n"
+    wrong = expected.copy()
+    wrong[[2, 4]] += 1.0
+    assert not checks.check_close(wrong, expected, name="heights")
+    assert "2 of 6 entries of heights differ; entry 2 is 3, expected 2." in capsys.readouterr().out
+    assert not checks.check_close([1.0, 2.0], [1.0, 2.5], name="pair")
+    assert "you gave pair = [1., 2.]" in capsys.readouterr().out
+    assert not checks.check_close([1.0, 2.0], expected, name="heights")
+    assert "as an array of shape (6,), got shape (2,)" in capsys.readouterr().out
+
+
 def test_verdict_is_a_bool_that_displays_nothing():
     assert checks.Verdict(True) and not checks.Verdict(False)
     assert repr(checks.Verdict(False)) == "Verdict(passed=False)"
@@ -192,7 +206,7 @@ def test_responsibilities(capsys):
     assert not checks.check_responsibilities(joint, x, weights, means, sds)
     assert "add up to 1" in _said(capsys, checks.FAIL)
     assert not checks.check_responsibilities(right[:, ::-1], x, weights, means, sds)
-    assert "entries of the responsibilities differ" in _said(capsys, checks.FAIL)
+    assert "of 10 entries of responsibilities differ" in _said(capsys, checks.FAIL)
     assert not checks.check_responsibilities(right[:3], x, weights, means, sds)
     assert "shape (5, 2)" in _said(capsys, checks.FAIL)
     assert not checks.check_responsibilities(None, x, weights, means, sds)

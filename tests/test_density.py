@@ -8,6 +8,7 @@ from hypothesis.extra.numpy import arrays
 from scipy import optimize, stats
 
 from emteach import density
+from emteach.data import two_processes
 
 
 # ---------------------------------------------------------------------------
@@ -307,3 +308,20 @@ class TestBernoulli:
             density.bernoulli_mle(2.5, 10)
         with pytest.raises(ValueError, match="matching shapes"):
             density.bernoulli_mle([1, 2], [3, 4, 5])
+
+
+class TestStackedHistogram:
+    def test_rows_add_up_to_the_density_histogram(self):
+        x, z = two_processes(n=(300, 600), seed=3)
+        shares, edges = density.stacked_histogram(x, z, 40)
+        heights, same_edges = density.histogram(x, 40)
+        np.testing.assert_allclose(shares.sum(axis=0), heights)
+        np.testing.assert_array_equal(edges, same_edges)
+        # each group's area is its share of the points
+        np.testing.assert_allclose(shares @ np.diff(edges), [1 / 3, 2 / 3])
+
+    def test_bad_labels(self):
+        with pytest.raises(ValueError, match=r"Expected labels of shape \(3,\) like x, got shape \(2,\)"):
+            density.stacked_histogram([1.0, 2.0, 3.0], [0, 1])
+        with pytest.raises(ValueError, match="non-negative integers"):
+            density.stacked_histogram([1.0, 2.0], [0.5, 1.0])

@@ -680,3 +680,14 @@ def test_gmm_lower_bound_slice_touches_and_peaks_at_the_m_step():
     resp, _ = gmm.e_step(x, params)
     assert following == pytest.approx(np.sum(resp[:, 0] * x) / np.sum(resp[:, 0]))
     assert abs(grid[np.argmax(bound)] - following) <= grid[1] - grid[0]
+
+
+def test_component_densities_match_scipy_and_sum_to_the_mixture():
+    params = gmm.GMMParams([0.2, 0.8], [[0.0, 1.0], [3.0, -1.0]],
+                           [[[1.0, 0.3], [0.3, 2.0]], [[0.5, 0.0], [0.0, 0.5]]])
+    x = np.random.default_rng(4).normal(size=(50, 2)) * 2
+    got = gmm.component_densities(x, params)
+    expected = np.column_stack([w * stats.multivariate_normal(m, c).pdf(x)
+                                for w, m, c in zip(params.weights, params.means, params.covariances)])
+    np.testing.assert_allclose(got, expected, rtol=1e-10)
+    np.testing.assert_allclose(got.sum(axis=1), np.exp(gmm.log_prob_per_sample(x, params)), rtol=1e-10)
