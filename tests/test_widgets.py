@@ -271,7 +271,7 @@ def test_gmm_stepper_reports_a_failed_step_instead_of_raising(monkeypatch):
         raise ValueError("covariances[1] is not positive definite")
 
     experiment = widgets.gmm_stepper()
-    monkeypatch.setattr(widgets, "_gmm_em_step", collapse)
+    monkeypatch.setattr(widgets.core, "_gmm_em_step", collapse)
     widgets.controls_of(experiment)["step"].click()
     caption = widgets.caption_of(widgets.output_of(experiment))
     assert "iteration 0:" in caption and "EM stopped: covariances[1] is not positive definite" in caption

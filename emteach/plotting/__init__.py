@@ -1,0 +1,10 @@
+"""Plotting: takes computed arrays, draws them, returns the axes; never fits.
+
+Split by topic; every public name is re-exported here, so ``emteach.plotting.X`` works whatever file X lives in.
+``core`` holds chapters 0-5; one module per later chapter.
+"""
+from emteach.plotting.core import *  # noqa: F401,F403
+from emteach.plotting.struggles import *  # noqa: F401,F403
+from emteach.plotting.applications import *  # noqa: F401,F403
+from emteach.plotting.measured import *  # noqa: F401,F403
+from emteach.plotting.speed import *  # noqa: F401,F403
