@@ -1,0 +1,1 @@
+"""Checks for chapter 8, EM's advantages and disadvantages measured."""

@@ -1,0 +1,1 @@
+"""Checks for chapter 9, making EM fast."""

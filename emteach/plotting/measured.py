@@ -1,0 +1,1 @@
+"""Plotting for chapter 8, EM's advantages and disadvantages measured."""

@@ -1,0 +1,1 @@
+"""Plotting for chapter 9, making EM fast."""

@@ -1,0 +1,1 @@
+"""Widgets for chapter 8, EM's advantages and disadvantages measured."""

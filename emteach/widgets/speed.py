@@ -1,0 +1,1 @@
+"""Widgets for chapter 9, making EM fast."""
