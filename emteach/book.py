@@ -220,7 +220,9 @@ def notebook_problems(path, title, name=None):
     from one top-to-bottom run (execution counts 1, 2, 3, ... on every
     non-empty code cell), that no error output is stored, that the kernelspec
     is ``python3``, slide metadata on every cell, and the exercises: at least
-    three, each solution collapsed.
+    three, each solution folded (source and outputs hidden) and skipped on
+    slides, so that neither its code nor its printed answer shows before the
+    student tries.
 
     Parameters
     ----------
@@ -270,9 +272,17 @@ def notebook_problems(path, title, name=None):
         problems.append(f"{path}: {len(exercises)} cells tagged 'exercise', expected at least {MIN_EXERCISES}")
     if len(solutions) < len(exercises):
         problems.append(f"{path}: {len(exercises)} exercises but only {len(solutions)} cells tagged 'solution'")
-    for cell in solutions:
-        if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
-            problems.append(f"{path}: a solution cell is not collapsed (metadata.jupyter.source_hidden)")
+    for index, cell in enumerate(notebook.get("cells", [])):
+        metadata = cell.get("metadata", {})
+        if "solution" not in metadata.get("tags", []):
+            continue
+        folded = metadata.get("jupyter", {})
+        for key in ("source_hidden", "outputs_hidden"):
+            if not folded.get(key):
+                problems.append(f"{path}: solution cell {index} is not folded (metadata.jupyter.{key})")
+        slide = metadata.get("slideshow", {}).get("slide_type")
+        if slide != "skip":
+            problems.append(f"{path}: solution cell {index} has slide type {slide!r}, expected 'skip'")
     return problems
 
 

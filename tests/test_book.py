@@ -33,7 +33,11 @@ objectives = ["Read another chapter."]
 """
 
 
-def _notebook(title, *, counts=(1, 2), n_exercises=3, error=False, kernel="python3", collapsed=True):
+FOLDED = {"source_hidden": True, "outputs_hidden": True}
+
+
+def _notebook(title, *, counts=(1, 2), n_exercises=3, error=False, kernel="python3", collapsed=FOLDED,
+              solution_slide="skip"):
     """A small chapter notebook that passes every check unless told otherwise."""
     slide = {"slideshow": {"slide_type": "slide"}}
     cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nText.", metadata=dict(slide))]
@@ -44,7 +48,8 @@ def _notebook(title, *, counts=(1, 2), n_exercises=3, error=False, kernel="pytho
     for _ in range(n_exercises):
         cells.append(nbformat.v4.new_markdown_cell("### Exercise", metadata={**slide, "tags": ["exercise"]}))
         solution = nbformat.v4.new_code_cell(
-            "y = 2", metadata={**slide, "tags": ["solution"], "jupyter": {"source_hidden": collapsed}}
+            "y = 2",
+            metadata={"slideshow": {"slide_type": solution_slide}, "tags": ["solution"], "jupyter": dict(collapsed)},
         )
         cells.append(solution)
     if error:
@@ -120,7 +125,13 @@ def test_missing_and_twice_listed_files_are_reported(tiny_book):
         (_fix_counts(_notebook("More", error=True)), "stores an error (NameError: x)"),
         (_fix_counts(_notebook("More", kernel="julia")), "kernelspec is 'julia', expected 'python3'"),
         (_fix_counts(_notebook("More", n_exercises=2)), "2 cells tagged 'exercise', expected at least 3"),
-        (_fix_counts(_notebook("More", collapsed=False)), "a solution cell is not collapsed"),
+        (_fix_counts(_notebook("More", collapsed={})), "is not folded (metadata.jupyter.source_hidden)"),
+        # Near miss: the code is folded but its printed answer still shows under the exercise.
+        (_fix_counts(_notebook("More", collapsed={"source_hidden": True})),
+         "solution cell 4 is not folded (metadata.jupyter.outputs_hidden)"),
+        (_fix_counts(_notebook("More", collapsed={"source_hidden": True, "outputs_hidden": False})),
+         "is not folded (metadata.jupyter.outputs_hidden)"),
+        (_fix_counts(_notebook("More", solution_slide="fragment")), "has slide type 'fragment', expected 'skip'"),
     ],
 )
 def test_notebook_problems_are_named(tiny_book, notebook, expected):
