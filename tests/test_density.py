@@ -80,6 +80,20 @@ class TestBinRules:
         x = np.random.default_rng(1).normal(size=2000)
         assert density.sturges(x) == int(np.ceil(np.log2(2000) + 1)) == 12
 
+    @pytest.mark.parametrize("power", [1, 2, 5, 10, 12, 14])
+    def test_sturges_at_powers_of_two(self, power):
+        # ceil(log2 n) is exact in integers: (n - 1).bit_length(). At n = 2**k the rule gives k + 1 bins,
+        # for every sample: a count computed through a width could round up to k + 2.
+        n = 2**power
+        expected = (n - 1).bit_length() + 1
+        assert expected == power + 1
+        for seed in range(20):
+            x = np.random.default_rng(seed).normal(size=n)
+            assert density.sturges(x) == expected
+            assert density.bin_edges(x, "sturges").size == expected + 1
+        # One more point needs one more bin.
+        assert density.sturges(np.random.default_rng(0).normal(size=n + 1)) == n.bit_length() + 1
+
     def test_integer_bins(self):
         x = np.random.default_rng(2).normal(size=100)
         edges = density.bin_edges(x, 7)
