@@ -810,9 +810,11 @@ def mixture_1d(edges, heights, grid, component_densities, *, names=None, title=N
     names = names or [f"component {k}" for k in range(n_components)]
     ax = _axes(ax)
     ax.stairs(heights, edges, fill=True, color=DATA_COLOR, alpha=0.5, label="data (density histogram)")
+    ax.plot(grid, component_densities.sum(axis=0), color=PALETTE[7], linewidth=2, label="mixture", zorder=2)
+    # Components filled and drawn on top, so that none hides under the mixture where it dominates.
     for k, color in enumerate(colors(n_components)):
-        ax.plot(grid, component_densities[k], color=color, linestyle="--", linewidth=1.8, label=names[k])
-    ax.plot(grid, component_densities.sum(axis=0), color=PALETTE[7], linewidth=2, label="mixture")
+        ax.fill_between(grid, component_densities[k], color=color, alpha=0.2, linewidth=0, zorder=2.5)
+        ax.plot(grid, component_densities[k], color=color, linestyle="--", linewidth=1.8, label=names[k], zorder=3)
     label_axes(ax, title=title or "Mixture density over the histogram", xlabel="x", ylabel="density")
     return ax
 
