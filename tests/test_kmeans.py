@@ -1,0 +1,145 @@
+"""Tests for emteach.kmeans, against scikit-learn's KMeans and brute force."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans
+
+from emteach import kmeans
+
+
+def sklearn_lloyd(x, init, max_iter=300):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return KMeans(len(init), init=np.asarray(init), n_init=1, algorithm="lloyd", tol=0.0,
+                      max_iter=max_iter).fit(x)
+
+
+def blobs(seed, n=150, d=2, k=3):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=4.0, size=(k, d))
+    return centres[rng.integers(k, size=n)] + rng.normal(size=(n, d))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_same_as_sklearn_from_the_same_start(seed):
+    rng = np.random.default_rng(100 + seed)
+    d = 1 + seed % 3
+    k = 1 + seed % 5
+    x = blobs(seed, n=60 + 10 * seed, d=d, k=3)
+    init = x[rng.choice(len(x), k, replace=False)] + rng.normal(scale=0.5, size=(k, d))
+    reference = sklearn_lloyd(x, init)
+    result = kmeans.fit(x, k, init=init)
+    np.testing.assert_allclose(result.centers, reference.cluster_centers_, atol=1e-10)
+    np.testing.assert_array_equal(result.labels, reference.labels_)
+    assert result.inertia == pytest.approx(reference.inertia_, rel=1e-10)
+    assert result.n_iter == reference.n_iter_
+    assert result.converged
+
+
+def test_empty_cluster_is_refilled_as_sklearn_does():
+    x = blobs(3, n=80)
+    init = np.vstack([x[:2], [[1e3, 1e3]]])  # the third centre owns nothing at first
+    reference = sklearn_lloyd(x, init)
+    result = kmeans.fit(x, 3, init=init)
+    np.testing.assert_allclose(result.centers, reference.cluster_centers_, atol=1e-10)
+    np.testing.assert_array_equal(result.labels, reference.labels_)
+    assert np.bincount(result.labels, minlength=3).min() >= 1
+
+
+def test_max_iter_stops_early_like_sklearn():
+    x = blobs(5, n=200, k=4)
+    init = x[:4]
+    reference = sklearn_lloyd(x, init, max_iter=2)
+    result = kmeans.fit(x, 4, init=init, max_iter=2)
+    np.testing.assert_allclose(result.centers, reference.cluster_centers_, atol=1e-10)
+    np.testing.assert_array_equal(result.labels, reference.labels_)
+    assert result.n_iter == 2
+
+
+def test_fixed_point_labels_are_nearest_centres_and_means_are_cluster_means():
+    x = blobs(7)
+    result = kmeans.fit(x, 3, seed=1)
+    brute = np.array([np.argmin([np.sum((p - c) ** 2) for c in result.centers]) for p in x])
+    np.testing.assert_array_equal(result.labels, brute)
+    for j in range(3):
+        np.testing.assert_allclose(result.centers[j], x[result.labels == j].mean(axis=0))
+    assert result.inertia == pytest.approx(sum(np.sum((p - result.centers[j]) ** 2)
+                                               for p, j in zip(x, result.labels)))
+    assert kmeans.inertia(x, result.centers) == pytest.approx(result.inertia)
+
+
+def test_inertia_never_increases_over_iterations():
+    x = blobs(8, n=300, k=5)
+    start = kmeans.kmeans_plusplus(x, 5, seed=0)
+    values = [kmeans.fit(x, 5, init=start, max_iter=m).inertia for m in range(1, 15)]
+    assert np.all(np.diff(values) <= 1e-9)
+
+
+def test_hard_steps_compose_to_one_iteration():
+    x = blobs(9)
+    start = x[[0, 50, 100]]
+    labels = kmeans.assign(x, start)
+    centers = kmeans.update_centers(x, labels, 3)
+    np.testing.assert_allclose(kmeans.fit(x, 3, init=start, max_iter=1).centers, centers)
+
+
+def test_kmeans_plusplus_picks_distinct_data_rows_reproducibly():
+    x = blobs(10)
+    centres = kmeans.kmeans_plusplus(x, 3, seed=4)
+    assert centres.shape == (3, 2)
+    rows = {tuple(r) for r in x}
+    assert all(tuple(c) in rows for c in centres)
+    assert len({tuple(c) for c in centres}) == 3
+    np.testing.assert_array_equal(centres, kmeans.kmeans_plusplus(x, 3, seed=4))
+    np.testing.assert_array_equal(kmeans.fit(x, 3, seed=4).centers,
+                                  kmeans.fit(x, 3, init=centres).centers)
+
+
+def test_kmeans_plusplus_spreads_out_on_well_separated_blobs():
+    rng = np.random.default_rng(0)
+    x = np.vstack([rng.normal(c, 0.01, size=(50, 2)) for c in ([0, 0], [100, 0], [0, 100])])
+    hits = 0
+    for seed in range(20):
+        centres = kmeans.kmeans_plusplus(x, 3, seed=seed)
+        hits += len({tuple(np.round(c / 100)) for c in centres}) == 3
+    assert hits >= 18  # D^2 sampling almost never picks two points of one blob
+
+
+def test_degenerate_inputs_are_finite():
+    same = np.ones((6, 2))
+    result = kmeans.fit(same, 3, seed=0)
+    assert np.all(np.isfinite(result.centers)) and result.inertia == 0.0
+    x = blobs(11, n=5)
+    result = kmeans.fit(x, 5, seed=0)  # k = n: every sample its own centre
+    assert result.inertia == pytest.approx(0.0, abs=1e-20)
+    assert sorted(result.labels.tolist()) == [0, 1, 2, 3, 4]
+    one = kmeans.fit(x, 1, seed=0)
+    np.testing.assert_allclose(one.centers[0], x.mean(axis=0))
+    line = kmeans.fit(np.arange(10.0), 2, init=[[0.0], [9.0]])  # 1-D input
+    np.testing.assert_allclose(line.centers[:, 0], [2.0, 7.0])
+
+
+def test_bad_input_messages():
+    x = blobs(12, n=20)
+    with pytest.raises(ValueError, match="n_clusters <= n_samples"):
+        kmeans.fit(x, 21)
+    with pytest.raises(ValueError, match="n_clusters to be an integer >= 1"):
+        kmeans.fit(x, 0)
+    with pytest.raises(ValueError, match=r"init of shape \(3, 2\), got shape \(2, 2\)"):
+        kmeans.fit(x, 3, init=x[:2])
+    with pytest.raises(ValueError, match=r"init of shape \(2, 2\), got shape \(2, 3\)"):
+        kmeans.fit(x, 2, init=np.zeros((2, 3)))
+    bad = x.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="finite numbers, got 1 NaN"):
+        kmeans.fit(bad, 2)
+    with pytest.raises(ValueError, match="max_iter"):
+        kmeans.fit(x, 2, max_iter=0)
+    with pytest.raises(ValueError, match="tol >= 0"):
+        kmeans.fit(x, 2, tol=-1.0)
+    with pytest.raises(TypeError, match="real numbers"):
+        kmeans.fit([["a", "b"]], 1)
+    with pytest.raises(ValueError, match="labels in 0..1"):
+        kmeans.update_centers(x, np.full(20, 2), 2)
