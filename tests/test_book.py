@@ -152,6 +152,18 @@ def test_chapter_without_objectives_is_reported(tiny_book):
     assert book.check(tiny_book) == ["book.toml: chapter 1 (More) has no objectives"]
 
 
+@pytest.mark.parametrize("objectives", ['["TODO"]', '["Read.", "todo "]', '["   "]', '["Read.", ""]'])
+def test_placeholder_objectives_are_reported(tiny_book, objectives):
+    (tiny_book / "book.toml").write_text(MANIFEST.replace('["Read another chapter."]', objectives))
+    assert book.check(tiny_book) == ["book.toml: chapter 1 (More) has no objectives"]
+
+
+def test_an_objective_that_mentions_todo_is_real(tiny_book):
+    # near miss: "TODO" inside a real sentence is not a placeholder
+    (tiny_book / "book.toml").write_text(MANIFEST.replace('["Read another chapter."]', '["Write a TODO list."]'))
+    assert book.check(tiny_book) == []
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

@@ -1,5 +1,7 @@
 """Tests for emteach.density."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -339,3 +341,34 @@ class TestStackedHistogram:
             density.stacked_histogram([1.0, 2.0, 3.0], [0, 1])
         with pytest.raises(ValueError, match="non-negative integers"):
             density.stacked_histogram([1.0, 2.0], [0.5, 1.0])
+
+
+# ---------------------------------------------------------------------------
+# Small samples, where the rules' choices of standard deviation show
+# ---------------------------------------------------------------------------
+
+
+def _samples_where_the_sd_divisor_matters(rule_constant, n, count=5):
+    """Samples of size n whose bin count differs between the sd divided by n and by n - 1.
+
+    The count is computed here from the rule's formula, independently of
+    emteach: ceil(range / (constant * sd * n^(-1/3))).
+    """
+    rng = np.random.default_rng(99)
+    found = []
+    while len(found) < count:
+        x = rng.normal(size=n)
+        spread = np.ptp(x)
+        by_n = math.ceil(spread / (rule_constant * np.std(x, ddof=0) * n ** (-1 / 3)))
+        by_n1 = math.ceil(spread / (rule_constant * np.std(x, ddof=1) * n ** (-1 / 3)))
+        if by_n != by_n1:
+            found.append((x, by_n, by_n1))
+    return found
+
+
+@pytest.mark.parametrize("n", [3, 5, 8])
+def test_scott_divides_the_sd_by_n_on_small_samples(n):
+    constant = (24.0 * math.sqrt(math.pi)) ** (1.0 / 3.0)  # 3.49
+    for x, by_n, by_n1 in _samples_where_the_sd_divisor_matters(constant, n):
+        assert density.scott(x) == by_n != by_n1
+        assert density.scott(x) == np.histogram_bin_edges(x, "scott").size - 1

@@ -149,7 +149,18 @@ class TestParams:
             gmm.GMMParams.from_1d([0.5, 0.5], [0.0, 1.0], [1.0, 1.0, 1.0])
 
     def test_weights_within_tolerance_accepted(self):
-        gmm.GMMParams([0.5, 0.5 + 1e-10], [[0.0], [1.0]], [[[1.0]], [[1.0]]])
+        params = gmm.GMMParams([0.5, 0.5 + 1e-10], [[0.0], [1.0]], [[[1.0]], [[1.0]]])
+        assert params.weights.sum() == pytest.approx(1.0, abs=1e-9)
+        # the density still integrates to (almost) one: the mixture uses the weights as given
+        x = np.linspace(-12.0, 13.0, 20001)
+        total = np.trapezoid(gmm.component_densities(x, params).sum(axis=1), x)
+        assert total == pytest.approx(1.0, abs=1e-6)
+
+    @pytest.mark.parametrize("excess", [1e-7, -1e-7, 1e-3])
+    def test_weights_just_outside_tolerance_rejected(self, excess):
+        # near miss: the tolerance is 1e-8, so a sum off by 1e-7 is a mistake, not rounding
+        with pytest.raises(ValueError, match="Expected weights summing to 1"):
+            gmm.GMMParams([0.5, 0.5 + excess], [[0.0], [1.0]], [[[1.0]], [[1.0]]])
 
     def test_zero_weight_component_is_allowed(self):
         params = gmm.GMMParams.from_1d([1.0, 0.0], [0.0, 5.0], [1.0, 1.0])
