@@ -41,7 +41,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.linalg import solve_triangular
+from threadpoolctl import threadpool_limits
 
 from emteach._validation import (
     as_float_array,
@@ -57,8 +57,11 @@ __all__ = [
     "ConvergenceWarning",
     "GMMParams",
     "GMMFit",
+    "SufficientStatistics",
     "e_step",
     "m_step",
+    "sufficient_statistics",
+    "m_step_from_statistics",
     "log_likelihood",
     "log_prob_per_sample",
     "component_densities",
@@ -78,6 +81,13 @@ _EPS = 10 * np.finfo(np.float64).eps  # added to component sizes, as scikit-lear
 _WEIGHT_TOL = 1e-8  # weights must sum to one within this
 _RESP_TOL = 1e-6  # each row of responsibilities must sum to one within this
 _SYMMETRY_TOL = 1e-8  # relative asymmetry accepted in a covariance matrix
+# A log-responsibility below this is set to exactly zero before exp: exp(-700) is
+# about 1e-304, and anything much smaller is a subnormal number, on which every
+# later product runs several times slower (measured: the M-step 3-5x at d = 50).
+_LOG_RESP_FLOOR = -700.0
+# BLAS threads inside the EM loop. Its matrix products are small and many; on a
+# small machine competing thread pools made them far slower (benchmarks/).
+_BLAS_THREADS = 1
 
 
 class ConvergenceWarning(UserWarning):
@@ -277,25 +287,131 @@ class GMMFit:
     converged: bool
 
 
+@dataclass(frozen=True, eq=False)
+class SufficientStatistics:
+    """Sums over samples that the M-step needs; records add with ``+``.
+
+    Attributes
+    ----------
+    sizes : ndarray of shape (n_components,)
+        n_k = sum_i resp[i, k].
+    sums : ndarray of shape (n_components, n_features)
+        sum_i resp[i, k] (x_i - shift[k]).
+    outer : ndarray of shape (n_components, n_features, n_features)
+        sum_i resp[i, k] (x_i - shift[k]) (x_i - shift[k])^T.
+    shift : ndarray of shape (n_components, n_features)
+        The reference point of each component's sums, usually the means of
+        the parameters the responsibilities came from. With a zero shift
+        these are the textbook sums of resp x and resp x x^T; measuring from
+        a nearby point keeps rounding small for data far from the origin.
+    log_likelihood : float
+        sum_i log p(x_i) under the parameters of the E-step (NaN when the
+        statistics were built from given responsibilities).
+    n_samples : int
+        The number of samples summed.
+    max_abs : ndarray of shape (n_features,)
+        The largest absolute value of each feature, for the check that a
+        component has not collapsed onto a point.
+
+    Notes
+    -----
+    Every field is a sum (or a maximum) over samples, so the statistics of
+    two chunks of data added with ``+`` equal the statistics of the chunks
+    joined: EM is a map-reduce. ``sum(records)`` works too. Records with
+    different shifts are moved to the left operand's shift first:
+    sums' = sums + n_k delta, outer' = outer + sums delta^T + delta sums^T
+    + n_k delta delta^T, with delta = (old shift - new shift).
+    """
+
+    sizes: np.ndarray
+    sums: np.ndarray
+    outer: np.ndarray
+    shift: np.ndarray
+    log_likelihood: float
+    n_samples: int
+    max_abs: np.ndarray
+
+    def __post_init__(self):
+        for name in ("sizes", "sums", "outer", "shift", "max_abs"):
+            object.__setattr__(self, name, read_only(np.asarray(getattr(self, name), dtype=np.float64)))
+
+    @property
+    def n_components(self) -> int:
+        """The number of mixture components."""
+        return int(self.sizes.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        """The dimension of the data."""
+        return int(self.shift.shape[1])
+
+    def moved_to(self, shift) -> "SufficientStatistics":
+        """Return the same statistics measured from another shift, (k, d)."""
+        shift = np.broadcast_to(np.asarray(shift, dtype=np.float64), self.shift.shape)
+        delta = self.shift - shift
+        sums = self.sums + self.sizes[:, np.newaxis] * delta
+        outer = (self.outer
+                 + self.sums[:, :, np.newaxis] * delta[:, np.newaxis, :]
+                 + delta[:, :, np.newaxis] * self.sums[:, np.newaxis, :]
+                 + self.sizes[:, np.newaxis, np.newaxis]
+                 * delta[:, :, np.newaxis] * delta[:, np.newaxis, :])
+        return SufficientStatistics(self.sizes, sums, outer, shift, self.log_likelihood,
+                                    self.n_samples, self.max_abs)
+
+    def __add__(self, other):
+        if not isinstance(other, SufficientStatistics):
+            return NotImplemented
+        if other.sums.shape != self.sums.shape:
+            raise ValueError(
+                "Expected statistics with the same (n_components, n_features) = "
+                f"{self.sums.shape}, got {other.sums.shape}"
+            )
+        if not np.array_equal(other.shift, self.shift):
+            other = other.moved_to(self.shift)
+        return SufficientStatistics(
+            self.sizes + other.sizes, self.sums + other.sums, self.outer + other.outer,
+            self.shift, self.log_likelihood + other.log_likelihood,
+            self.n_samples + other.n_samples, np.maximum(self.max_abs, other.max_abs),
+        )
+
+    def __radd__(self, other):
+        if isinstance(other, int) and other == 0:  # so that sum(records) works
+            return self
+        return NotImplemented
+
+
 # ---------------------------------------------------------------------------
 # Private core. Data are held transposed, xt of shape (d, n), and
 # per-component arrays as (k, n), so every loop over samples runs along
 # contiguous memory. These functions trust their inputs.
 # ---------------------------------------------------------------------------
 
+def _inverse_cholesky(cholesky: np.ndarray) -> np.ndarray:
+    """Inverses of lower-triangular factors (k, d, d), all k at once.
+
+    Forward substitution on L W = I, one row of W per step, batched over the
+    components: row i is (e_i - L[i, :i] W[:i]) / L[i, i]. The result is
+    exactly lower triangular, and d small batched products replace k
+    separate solver calls.
+    """
+    k, d, _ = cholesky.shape
+    inverse = np.zeros_like(cholesky)
+    for i in range(d):
+        row = -(cholesky[:, i, np.newaxis, :i] @ inverse[:, :i, :])[:, 0, :]
+        row[:, i] += 1.0
+        inverse[:, i, :] = row / cholesky[:, i, i, np.newaxis]
+    return inverse
+
+
 def _whitening(cholesky: np.ndarray):
     """Inverse Cholesky factors L^-1 (k, d, d) and half log-determinants (k,).
 
     For covariance C = L L^T, ||L^-1 (x - mu)||^2 is the squared Mahalanobis
-    distance and log det C = 2 sum log diag L. L^-1 comes from the triangular
-    solve L W = I on a d-by-d system (scikit-learn's "precision Cholesky"),
-    so the samples then need only one matrix product, not a solve each.
+    distance and log det C = 2 sum log diag L. L^-1 solves L W = I on a
+    d-by-d system (scikit-learn's "precision Cholesky"), so the samples then
+    need only one matrix product, not a solve each.
     """
-    k, d, _ = cholesky.shape
-    identity = np.eye(d)
-    inverse = np.empty_like(cholesky)
-    for j in range(k):
-        inverse[j] = solve_triangular(cholesky[j], identity, lower=True, check_finite=False)
+    inverse = _inverse_cholesky(cholesky)
     half_log_det = np.log(np.diagonal(cholesky, axis1=1, axis2=2)).sum(axis=1)
     return inverse, half_log_det
 
@@ -348,10 +464,13 @@ def _normalise(log_prob: np.ndarray):
     """Responsibilities (k, m) and per-sample log-likelihoods (m,) by log-sum-exp.
 
     log p(x_i) = peak_i + log sum_k exp(log_prob[k, i] - peak_i), with peak_i
-    the largest term, so the sum lies in [1, k]. Overwrites ``log_prob``.
+    the largest term, so the sum lies in [1, k]. Terms below exp(-700) are set
+    to exactly 0 (see ``_LOG_RESP_FLOOR``); they change neither the sum nor
+    any estimate. Overwrites ``log_prob``.
     """
     peak = log_prob.max(axis=0)
     log_prob -= peak
+    log_prob[log_prob < _LOG_RESP_FLOOR] = -np.inf
     np.exp(log_prob, out=log_prob)
     total = log_prob.sum(axis=0)
     log_prob /= total
@@ -370,33 +489,65 @@ def _e_step(xt: np.ndarray, params: GMMParams):
     return resp, log_likelihood_total
 
 
-def _resolution(xt: np.ndarray) -> np.ndarray:
-    """Smallest standard deviation per feature that doubles can resolve, (d,).
+def _accumulate(xt: np.ndarray, resp: np.ndarray, shift: np.ndarray,
+                sums: np.ndarray, outer: np.ndarray) -> None:
+    """Add sum_i resp (x_i - shift_k) and its outer products to sums, outer (in place).
 
-    Values near v are spaced about eps |v| apart; a component narrower than a
-    thousand such spacings has collapsed onto a point for all practical
-    purposes.
+    ``xt`` is a block (d, m) and ``resp`` its responsibilities (k, m).
     """
-    return 1e3 * np.finfo(np.float64).eps * np.abs(xt).max(axis=1)
+    for j in range(resp.shape[0]):
+        diff = xt - shift[j][:, np.newaxis]
+        weighted = diff * resp[j]
+        sums[j] += weighted.sum(axis=1)
+        outer[j] += weighted @ diff.T
 
 
-def _m_step(xt: np.ndarray, resp: np.ndarray, reg_covar: float,
-            resolution: np.ndarray | None = None) -> GMMParams:
-    """Maximise the expected complete-data log-likelihood given resp (k, n)."""
-    if resolution is None:
-        resolution = _resolution(xt)
-    d = xt.shape[0]
+def _statistics_from_resp(xt: np.ndarray, resp: np.ndarray,
+                          max_abs: np.ndarray | None = None) -> SufficientStatistics:
+    """Statistics of given responsibilities (k, n), measured from their own weighted means.
+
+    Two passes: the weighted means first, then the sums about them, so the
+    covariances are as accurate as a two-pass variance.
+    """
+    d, n = xt.shape
     k = resp.shape[0]
-    sizes = resp.sum(axis=1) + _EPS
-    means = (resp @ xt.T) / sizes[:, np.newaxis]
-    covariances = np.zeros((k, d, d))
+    sizes = resp.sum(axis=1)
+    shift = (resp @ xt.T) / (sizes + _EPS)[:, np.newaxis]
+    sums = np.zeros((k, d))
+    outer = np.zeros((k, d, d))
     step = _block_size(2 * d)
-    for start in range(0, xt.shape[1], step):  # blocks keep the temporaries in cache
-        block = xt[:, start:start + step]
-        for j in range(k):
-            diff = block - means[j][:, np.newaxis]
-            covariances[j] += (diff * resp[j, start:start + step]) @ diff.T
-    covariances /= sizes[:, np.newaxis, np.newaxis]
+    for start in range(0, n, step):  # blocks keep the temporaries in cache
+        _accumulate(xt[:, start:start + step], resp[:, start:start + step], shift, sums, outer)
+    if max_abs is None:
+        max_abs = np.abs(xt).max(axis=1)
+    return SufficientStatistics(sizes, sums, outer, shift, math.nan, n, max_abs)
+
+
+def _statistics(xt: np.ndarray, params: GMMParams) -> SufficientStatistics:
+    """E-step and sums in one pass over the blocks, measured from params.means."""
+    d, n = xt.shape
+    k = params.n_components
+    sizes = np.zeros(k)
+    sums = np.zeros((k, d))
+    outer = np.zeros((k, d, d))
+    total = 0.0
+    shift = params.means
+    for where, log_prob in _log_prob_blocks(xt, params):
+        resp, per_sample = _normalise(log_prob)
+        total += float(per_sample.sum())
+        sizes += resp.sum(axis=1)
+        _accumulate(xt[:, where], resp, shift, sums, outer)
+    return SufficientStatistics(sizes, sums, outer, shift, total, n, np.abs(xt).max(axis=1))
+
+
+def _finish_m_step(stats: SufficientStatistics, reg_covar: float) -> GMMParams:
+    """Weights, means and covariances from the sums (the M-step's closed form)."""
+    d = stats.n_features
+    sizes = stats.sizes + _EPS
+    offset = stats.sums / sizes[:, np.newaxis]  # new mean minus shift
+    means = stats.shift + offset
+    covariances = stats.outer / sizes[:, np.newaxis, np.newaxis]
+    covariances -= offset[:, :, np.newaxis] * offset[:, np.newaxis, :]
     # Symmetric up to rounding already; make it exact.
     covariances = 0.5 * (covariances + covariances.transpose(0, 2, 1))
     covariances[:, np.arange(d), np.arange(d)] += reg_covar
@@ -404,10 +555,19 @@ def _m_step(xt: np.ndarray, resp: np.ndarray, reg_covar: float,
         cholesky = _factorise(covariances)
     except np.linalg.LinAlgError:
         raise ValueError(_singular_message(_failed_component(covariances), reg_covar)) from None
+    # Values near v are spaced about eps |v| apart; a component narrower than a
+    # thousand such spacings has collapsed onto a point for all practical purposes.
+    resolution = 1e3 * np.finfo(np.float64).eps * stats.max_abs
     too_narrow = np.any(np.diagonal(cholesky, axis1=1, axis2=2) <= resolution, axis=1)
     if np.any(too_narrow):
         raise ValueError(_singular_message(int(np.argmax(too_narrow)), reg_covar))
     return GMMParams._trusted(sizes / sizes.sum(), means, covariances, cholesky)
+
+
+def _m_step(xt: np.ndarray, resp: np.ndarray, reg_covar: float,
+            max_abs: np.ndarray | None = None) -> GMMParams:
+    """Maximise the expected complete-data log-likelihood given resp (k, n)."""
+    return _finish_m_step(_statistics_from_resp(xt, resp, max_abs), reg_covar)
 
 
 # ---------------------------------------------------------------------------
@@ -526,6 +686,78 @@ def m_step(x, resp, reg_covar=1e-6) -> GMMParams:
     resp_t = _check_resp(resp, xt.shape[1])
     reg_covar = check_float(reg_covar, "reg_covar", minimum=0.0)
     return _m_step(xt, resp_t, reg_covar)
+
+
+def sufficient_statistics(x, params) -> SufficientStatistics:
+    """Run the E-step and sum what the M-step needs, without keeping the responsibilities.
+
+    Parameters
+    ----------
+    x : array_like of shape (n_samples, n_features) or (n_samples,)
+        The data, or one chunk of it.
+    params : GMMParams
+        The current parameters.
+
+    Returns
+    -------
+    SufficientStatistics
+        n_k, sum_i resp[i, k] (x_i - means[k]), the matching outer products
+        (measured from ``params.means``), the total log-likelihood of
+        ``params``, the number of samples and the largest absolute values.
+
+    Notes
+    -----
+    The statistics of chunks add: for any split of the rows of ``x``,
+    ``sufficient_statistics(x, p)`` equals the sum over the chunks to
+    rounding, so the E-step can run where each chunk lives and only these
+    few numbers travel. :func:`m_step_from_statistics` finishes the step.
+
+    Examples
+    --------
+    >>> params = GMMParams.from_1d([0.5, 0.5], [0.0, 4.0], [1.0, 1.0])
+    >>> x = np.array([-1.0, 0.0, 1.0, 3.0, 5.0])
+    >>> whole = sufficient_statistics(x, params)
+    >>> parts = sufficient_statistics(x[:2], params) + sufficient_statistics(x[2:], params)
+    >>> bool(np.allclose(whole.outer, parts.outer)), parts.n_samples
+    (True, 5)
+    """
+    params = _check_params(params)
+    xt = _check_x(x, params)
+    return _statistics(xt, params)
+
+
+def m_step_from_statistics(stats, reg_covar=1e-6) -> GMMParams:
+    """Finish the M-step from sufficient statistics.
+
+    Parameters
+    ----------
+    stats : SufficientStatistics
+        Sums over all the data, e.g. from :func:`sufficient_statistics`,
+        possibly added up over chunks.
+    reg_covar : float, default=1e-6
+        Non-negative number added to the diagonal of every covariance.
+
+    Returns
+    -------
+    GMMParams
+        With n_k = sizes[k] + 10 machine epsilons and o_k = sums[k] / n_k:
+        weights[k] = n_k / sum(n_k), means[k] = shift[k] + o_k,
+        covariances[k] = outer[k] / n_k - o_k o_k^T + reg_covar I.
+
+    Raises
+    ------
+    ValueError
+        As :func:`m_step`, when a component has collapsed.
+
+    Notes
+    -----
+    ``m_step(x, resp)`` is this function applied to the statistics of
+    ``resp`` (measured from their weighted means).
+    """
+    if not isinstance(stats, SufficientStatistics):
+        raise ValueError(f"Expected stats to be a SufficientStatistics, got {type(stats).__name__}")
+    reg_covar = check_float(reg_covar, "reg_covar", minimum=0.0)
+    return _finish_m_step(stats, reg_covar)
 
 
 def log_prob_per_sample(x, params) -> np.ndarray:
@@ -833,18 +1065,100 @@ def _random_start(xt: np.ndarray, n_components: int, reg_covar: float,
 def _run_em(xt, params, max_iter, tol, reg_covar):
     """One EM run from ``params``; returns (params, log_likelihoods, converged)."""
     n = xt.shape[1]
-    resolution = _resolution(xt)
+    max_abs = np.abs(xt).max(axis=1)
     resp, total = _e_step(xt, params)
     log_likelihoods = [total]
     converged = False
     for _ in range(max_iter):
-        params = _m_step(xt, resp, reg_covar, resolution)
+        params = _m_step(xt, resp, reg_covar, max_abs)
         resp, total = _e_step(xt, params)
         log_likelihoods.append(total)
         if abs(log_likelihoods[-1] - log_likelihoods[-2]) / n < tol:
             converged = True
             break
     return params, np.array(log_likelihoods), converged
+
+
+def _run_statistics_em(statistics, params, max_iter, tol, reg_covar, n_samples):
+    """One EM run in which ``statistics(params)`` does the E-step and the sums.
+
+    Each iteration is one call (one pass over the data wherever it lives)
+    and one :func:`_finish_m_step`; the loop, the stopping rule and the
+    record are those of :func:`_run_em`. Returns (params, log_likelihoods,
+    converged).
+    """
+    stats = statistics(params)
+    log_likelihoods = [stats.log_likelihood]
+    converged = False
+    for _ in range(max_iter):
+        params = _finish_m_step(stats, reg_covar)
+        stats = statistics(params)
+        log_likelihoods.append(stats.log_likelihood)
+        if abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_samples < tol:
+            converged = True
+            break
+    return params, np.array(log_likelihoods), converged
+
+
+def _check_fit_arguments(n_samples, n_features, n_components, init, n_init, max_iter, tol,
+                         reg_covar):
+    """Validate the settings of a fit; return (n_components, init, n_init, max_iter, tol, reg_covar)."""
+    n_components = check_int(n_components, "n_components", minimum=1)
+    if n_components > n_samples:
+        raise ValueError(
+            "Expected n_components <= n_samples, got "
+            f"n_components={n_components} and n_samples={n_samples}"
+        )
+    n_init = check_int(n_init, "n_init", minimum=1)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    tol = check_float(tol, "tol", minimum=0.0)
+    reg_covar = check_float(reg_covar, "reg_covar", minimum=0.0)
+    if init is not None:
+        init = _check_params(init)
+        if init.n_components != n_components or init.n_features != n_features:
+            raise ValueError(
+                f"Expected init with n_components={n_components} and "
+                f"n_features={n_features}, got n_components={init.n_components} and "
+                f"n_features={init.n_features}"
+            )
+        if n_init != 1:
+            raise ValueError(
+                f"Expected n_init=1 when init is given (every run would start from init), "
+                f"got n_init={n_init}"
+            )
+    return n_components, init, n_init, max_iter, tol, reg_covar
+
+
+def _best_of_runs(run, start, n_init):
+    """Run ``run(start())`` n_init times with BLAS threads limited; keep the best run."""
+    best = None
+    with threadpool_limits(limits=_BLAS_THREADS, user_api="blas"):
+        for _ in range(n_init):
+            result = run(start())
+            if best is None or result[1][-1] > best[1][-1]:
+                best = result
+    return best
+
+
+def _fit_record(best, max_iter, tol, n_samples) -> GMMFit:
+    """The GMMFit of the best run, warning (for the caller of fit) if it did not converge."""
+    params, log_likelihoods, converged = best
+    n_iter = log_likelihoods.shape[0] - 1
+    if tol > 0 and not converged:
+        change = abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_samples
+        warnings.warn(
+            f"EM did not converge in max_iter={max_iter} iterations: the mean "
+            f"log-likelihood still changed by {change:.3g} >= tol={tol:g} in the last one. "
+            "Raise max_iter, loosen tol, or try other starts (n_init, seed).",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return GMMFit(
+        params=params,
+        log_likelihoods=read_only(log_likelihoods),
+        n_iter=n_iter,
+        converged=converged,
+    )
 
 
 def fit(x, n_components, *, init=None, n_init=1, max_iter=200, tol=1e-6,
@@ -912,52 +1226,15 @@ def fit(x, n_components, *, init=None, n_init=1, max_iter=200, tol=1e-6,
     M-step, which in rare cases costs a tiny decrease).
     """
     xt = _check_x(x)
-    n_samples = xt.shape[1]
-    n_components = check_int(n_components, "n_components", minimum=1)
-    if n_components > n_samples:
-        raise ValueError(
-            "Expected n_components <= n_samples, got "
-            f"n_components={n_components} and n_samples={n_samples}"
-        )
-    n_init = check_int(n_init, "n_init", minimum=1)
-    max_iter = check_int(max_iter, "max_iter", minimum=1)
-    tol = check_float(tol, "tol", minimum=0.0)
-    reg_covar = check_float(reg_covar, "reg_covar", minimum=0.0)
-    if init is not None:
-        init = _check_params(init)
-        if init.n_components != n_components or init.n_features != xt.shape[0]:
-            raise ValueError(
-                f"Expected init with n_components={n_components} and "
-                f"n_features={xt.shape[0]}, got n_components={init.n_components} and "
-                f"n_features={init.n_features}"
-            )
-        if n_init != 1:
-            raise ValueError(
-                f"Expected n_init=1 when init is given (every run would start from init), "
-                f"got n_init={n_init}"
-            )
+    d, n_samples = xt.shape
+    n_components, init, n_init, max_iter, tol, reg_covar = _check_fit_arguments(
+        n_samples, d, n_components, init, n_init, max_iter, tol, reg_covar)
     rng = make_rng(seed)
 
-    best = None
-    for _ in range(n_init):
-        start = init if init is not None else _random_start(xt, n_components, reg_covar, rng)
-        run = _run_em(xt, start, max_iter, tol, reg_covar)
-        if best is None or run[1][-1] > best[1][-1]:
-            best = run
-    params, log_likelihoods, converged = best
-    n_iter = log_likelihoods.shape[0] - 1
-    if tol > 0 and not converged:
-        change = abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_samples
-        warnings.warn(
-            f"EM did not converge in max_iter={max_iter} iterations: the mean "
-            f"log-likelihood still changed by {change:.3g} >= tol={tol:g} in the last one. "
-            "Raise max_iter, loosen tol, or try other starts (n_init, seed).",
-            ConvergenceWarning,
-            stacklevel=2,
-        )
-    return GMMFit(
-        params=params,
-        log_likelihoods=read_only(log_likelihoods),
-        n_iter=n_iter,
-        converged=converged,
-    )
+    def start():
+        return init if init is not None else _random_start(xt, n_components, reg_covar, rng)
+
+    def run(params):
+        return _run_em(xt, params, max_iter, tol, reg_covar)
+
+    return _fit_record(_best_of_runs(run, start, n_init), max_iter, tol, n_samples)
