@@ -7,6 +7,10 @@
   *Nature Biotechnology* 26, 897--899 (2008), Figure 1.
 * :func:`old_faithful` -- the Old Faithful geyser eruptions shipped with the
   package (see ``emteach/data/README.md`` for its provenance).
+* :func:`linkage_counts` -- the genetic linkage counts of Dempster, Laird
+  and Rubin (1977), EM's first worked example.
+* :func:`casino` -- rolls of the occasionally dishonest casino of Durbin et
+  al. (1998), a hidden Markov model with a fair and a loaded die.
 
 Every function returns fresh arrays, so a chapter may modify what it gets.
 """
@@ -17,9 +21,10 @@ from importlib import resources
 
 import numpy as np
 
-from emteach._validation import as_vector, check_integer_valued, make_rng
+from emteach._validation import as_vector, check_int, check_integer_valued, make_rng
 
-__all__ = ["two_processes", "coin_sets", "coin_tosses", "old_faithful"]
+__all__ = ["two_processes", "coin_sets", "coin_tosses", "old_faithful", "linkage_counts",
+           "casino"]
 
 # Figure 1 of Do & Batzoglou (2008): five sets of ten tosses, and which coin
 # (A or B) produced each set.
@@ -152,3 +157,63 @@ def old_faithful():
     source = resources.files("emteach").joinpath("data").joinpath("old_faithful.csv")
     with source.open("r", encoding="utf-8") as handle:
         return np.loadtxt(handle, delimiter=",", skiprows=1, dtype=np.float64)
+
+
+def linkage_counts():
+    """Return the genetic linkage counts of Dempster, Laird and Rubin (1977).
+
+    197 animals in four categories whose probabilities are
+    (1/2 + pi/4, (1 - pi)/4, (1 - pi)/4, pi/4) for a linkage parameter pi
+    (Rao 1973, used as the first example of EM in Dempster, Laird and
+    Rubin, JRSS B 39, 1977, section 1).
+
+    Returns
+    -------
+    ndarray of shape (4,), dtype int
+        ``[125, 18, 20, 34]``.
+
+    See Also
+    --------
+    emteach.linkage : EM and the closed-form estimate for these counts.
+
+    Examples
+    --------
+    >>> linkage_counts()
+    array([125,  18,  20,  34])
+    """
+    return np.array([125, 18, 20, 34])
+
+
+def casino(n_rolls=300, seed=None):
+    """Roll the dice of the occasionally dishonest casino.
+
+    The casino of Durbin, Eddy, Krogh and Mitchison, *Biological Sequence
+    Analysis* (1998), section 3.2: it starts with a fair die, switches to a
+    loaded die (a six half the time) with probability 0.05 after each roll,
+    and back with probability 0.10. The model is
+    :func:`emteach.hmm.casino_params`.
+
+    Parameters
+    ----------
+    n_rolls : int, default=300
+        The number of rolls, >= 1.
+    seed : None, int or numpy.random.Generator, optional
+        Source of randomness; the same seed gives the same rolls.
+
+    Returns
+    -------
+    rolls : ndarray of shape (n_rolls,), dtype int
+        The faces shown, as 0..5 for faces 1..6.
+    dice : ndarray of shape (n_rolls,), dtype int
+        The die behind each roll: 0 fair, 1 loaded.
+
+    Examples
+    --------
+    >>> rolls, dice = casino(10, seed=0)
+    >>> rolls.shape, int(dice[0])
+    ((10,), 0)
+    """
+    from emteach import hmm  # imported here: it compiles numba kernels on first use
+
+    n_rolls = check_int(n_rolls, "n_rolls", minimum=1)
+    return hmm.sample(hmm.casino_params(), n_rolls, seed=seed)
