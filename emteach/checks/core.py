@@ -541,6 +541,67 @@ def check_mixture_log_likelihood(answer, x, weights, means, sds):
                             "then sum over the points.")
 
 
+def check_exponential_rate(answer, x):
+    """Check the maximum-likelihood rate of an exponential sample, derived by hand.
+
+    Parameters
+    ----------
+    answer : float
+        The student's rate estimate.
+    x : array_like of shape (n,)
+        The waiting times, all positive.
+
+    Returns
+    -------
+    Verdict
+        Whether ``answer`` equals n / sum(x), the zero of the derivative of
+        n log(rate) - rate * sum(x).
+    """
+
+    x = np.asarray(x, dtype=float)
+    expected = x.size / x.sum()
+    if _almost(answer, x.mean(), rtol=1e-6):
+        return _feedback(False, "That is the mean waiting time; the rate is the number of events per unit "
+                                "of time. Solve n / rate - sum(x) = 0 for the rate.")
+    return check_close(answer, expected, name="maximum-likelihood rate", rtol=1e-6,
+                       hint="the log-likelihood is n log(rate) - rate * sum(x); set its derivative to zero.")
+
+
+def check_pooled_sd(answer, x, z):
+    """Check the complete-data MLE of one standard deviation shared by all groups.
+
+    Parameters
+    ----------
+    answer : float
+        The student's shared sd.
+    x : array_like of shape (n,)
+        The data.
+    z : array_like of shape (n,)
+        The group label of each point.
+
+    Returns
+    -------
+    Verdict
+        Whether ``answer`` equals the root of the mean squared deviation of
+        each point from its own group's mean (dividing by n).
+    """
+
+    x = np.asarray(x, dtype=float)
+    z = np.asarray(z)
+    groups = [x[z == label] for label in np.unique(z)]
+    expected = np.sqrt(sum(np.sum((g - g.mean()) ** 2) for g in groups) / x.size)
+    if _almost(answer, x.std(), rtol=1e-6):
+        return _feedback(False, "That is the sd around the overall mean, which includes the distance between "
+                                "the groups; measure each point from its own group's mean.")
+    if _almost(answer, np.mean([g.std() for g in groups]), rtol=1e-6):
+        return _feedback(False, "That is the plain average of the groups' sds; average the squared deviations "
+                                "of all n points instead, then take the square root.")
+    if _almost(answer, expected ** 2, rtol=1e-6):
+        return _feedback(False, "That is the variance: take the square root.")
+    return check_close(answer, expected, name="shared sd", rtol=1e-6,
+                       hint="sqrt(sum over groups of sum (x - group mean)^2, divided by n).")
+
+
 # --- Chapters 4-5 ------------------------------------------------------------
 
 
@@ -800,3 +861,137 @@ def check_bic(answer, x, params):
         return _feedback(False, "Check the sign and the factor: BIC = -2 * log-likelihood + p * log(n).")
     return check_close(answer, expected, name="BIC", rtol=1e-6,
                        hint="-2 * gmm.log_likelihood(x, params) + p * np.log(n), p the number of free parameters.")
+
+
+def _coins_with_prior(heads, n_tosses, theta, weight_a, n_iter):
+    """EM for the two coins with P(coin A) estimated too; returns (theta_A, theta_B, weight_A)."""
+
+    theta = np.asarray(theta, dtype=float)
+    for _ in range(n_iter):
+        log_a = np.log(weight_a) + heads * np.log(theta[0]) + (n_tosses - heads) * np.log(1 - theta[0])
+        log_b = np.log(1 - weight_a) + heads * np.log(theta[1]) + (n_tosses - heads) * np.log(1 - theta[1])
+        r_a = np.exp(log_a - np.logaddexp(log_a, log_b))
+        resp = np.stack([r_a, 1 - r_a], axis=1)
+        theta = coins.m_step(heads, n_tosses, resp)
+        weight_a = float(r_a.mean())
+    return np.array([theta[0], theta[1], weight_a])
+
+
+def check_coin_prior(answer, n_iter=200):
+    """Check EM for the two coins when the probability of picking coin A is estimated too.
+
+    Parameters
+    ----------
+    answer : array_like of shape (3,)
+        The student's (theta_A, theta_B, weight_A) after ``n_iter``
+        iterations from theta = (0.6, 0.5) and weight_A = 1/2.
+    n_iter : int
+        Number of EM iterations.
+
+    Returns
+    -------
+    Verdict
+        Whether ``answer`` matches, to 1e-4, EM whose E-step uses the prior
+        weight_A and whose M-step sets weight_A to the mean responsibility of A.
+    """
+
+    heads, n_tosses = _coin_data()
+    expected = _coins_with_prior(heads, n_tosses, (0.6, 0.5), 0.5, n_iter)
+    fixed = coins.fit(heads, n_tosses, theta_init=(0.6, 0.5), max_iter=n_iter).theta
+    got = _numbers(answer)
+    if got is not None and got.shape == (3,) and np.allclose(got[:2], fixed, atol=1e-4) and np.isclose(got[2], 0.5):
+        return _feedback(False, "You kept P(coin A) at 1/2. Use it in the E-step (prior times likelihood) and "
+                                "set it to the mean responsibility of coin A in the M-step.")
+    return check_close(answer, expected, name="(theta_A, theta_B, P(coin A))", rtol=0.0, atol=1e-4,
+                       hint="E-step: r_A = w L_A / (w L_A + (1 - w) L_B); M-step: theta as before, w = mean of r_A.")
+
+
+def check_weight_update(answer, resp):
+    """Check the Lagrange multiplier and the weights that maximise the weights' part of Q.
+
+    Maximising sum_i sum_k resp[i, k] log(weights_k) subject to sum_k weights_k = 1
+    gives nk / weights_k = multiplier for every k, so multiplier = n and
+    weights = nk / n.
+
+    Parameters
+    ----------
+    answer : tuple of (float, array_like of shape (n_components,))
+        The student's ``(multiplier, weights)``.
+    resp : array_like of shape (n_samples, n_components)
+        The responsibilities.
+
+    Returns
+    -------
+    Verdict
+        Whether both match.
+    """
+
+    if _unanswered(answer):
+        return Verdict(False)
+    try:
+        multiplier, weights = answer
+    except (TypeError, ValueError):
+        return _feedback(False, "Expected a pair (multiplier, weights).")
+    nk = np.sum(np.asarray(resp, dtype=float), axis=0)
+    n_samples = nk.sum()
+    if _almost(multiplier, -n_samples, rtol=1e-6):
+        return _feedback(False, "The sign depends on how you wrote the Lagrangian; with "
+                                "Q + multiplier * (1 - sum weights) it is +n. Use that convention.")
+    if not _almost(multiplier, n_samples, rtol=1e-6):
+        return _feedback(False, f"Not quite: the multiplier is {_show(_numbers(multiplier))}? Sum the "
+                                "conditions nk = multiplier * weights_k over k, using sum_k weights_k = 1.")
+    return check_close(weights, nk / n_samples, name="weights", rtol=1e-6, hint="weights_k = nk / multiplier.")
+
+
+def check_em_loop(answer, x, init, n_iter):
+    """Check a one-dimensional Gaussian-mixture EM loop written by the student.
+
+    Parameters
+    ----------
+    answer : tuple of 3 array_like of shape (n_components,)
+        The student's ``(weights, means, sds)`` after ``n_iter`` iterations,
+        components in the order of ``init``.
+    x : array_like of shape (n_samples,)
+        The data.
+    init : emteach.gmm.GMMParams
+        The one-dimensional start.
+    n_iter : int
+        Number of iterations (E-step then M-step).
+
+    Returns
+    -------
+    Verdict
+        Whether the answer matches :func:`emteach.gmm.fit` run for exactly
+        ``n_iter`` iterations from ``init`` without a variance floor.
+    """
+
+    if _unanswered(answer):
+        return Verdict(False)
+    try:
+        weights, means, sds = answer
+    except (TypeError, ValueError):
+        return _feedback(False, "Expected a tuple (weights, means, sds) of three arrays.")
+
+    def run(iterations):
+        params = gmm.fit(x, init.n_components, init=init, max_iter=iterations, tol=0.0, reg_covar=0.0).params
+        return params.weights, params.means[:, 0], np.sqrt(params.covariances[:, 0, 0])
+
+    def matches(expected):
+        return all(_almost(got, want, rtol=1e-5) for got, want in zip((weights, means, sds), expected))
+
+    expected = run(n_iter)
+    if matches(expected):
+        return _feedback(True, f"Correct: your loop matches gmm.fit after {n_iter} iterations: weights "
+                               f"{_show(weights)}, means {_show(means)}, sds {_show(sds)}.")
+    for off in (-1, 1):
+        if 0 < n_iter + off and matches(run(n_iter + off)):
+            return _feedback(False, f"Your loop ran {n_iter + off} iterations, not {n_iter}.")
+    if _almost(sds, expected[2] ** 2, rtol=1e-5):
+        return _feedback(False, "Your sds look like variances: take the square root.")
+    if matches(tuple(a[::-1] for a in expected)):
+        return _feedback(False, "Right values, components swapped: keep the order of the start.")
+    wrong = [name for name, got, want in zip(("weights", "means", "sds"), (weights, means, sds), expected)
+             if not _almost(got, want, rtol=1e-5)]
+    return _feedback(False, f"Not quite: your {', '.join(wrong)} differ from gmm.fit's. Hint: each iteration "
+                            "does the E-step with the current parameters, then all three M-step updates from "
+                            "the same resp; the new means go into the new variances.")
