@@ -702,3 +702,141 @@ def test_component_densities_match_scipy_and_sum_to_the_mixture():
                                 for w, m, c in zip(params.weights, params.means, params.covariances)])
     np.testing.assert_allclose(got, expected, rtol=1e-10)
     np.testing.assert_allclose(got.sum(axis=1), np.exp(gmm.log_prob_per_sample(x, params)), rtol=1e-10)
+
+
+# ---------------------------------------------------------------------------
+# Sufficient statistics (chapter 9): the M-step as a sum over samples
+# ---------------------------------------------------------------------------
+
+def numpy_statistics(x, resp, shift):
+    """sizes, sums and outer products about ``shift``, written with plain numpy sums."""
+    x = np.asarray(x, dtype=float).reshape(len(x), -1)
+    sizes = resp.sum(axis=0)
+    sums = np.array([(resp[:, k, None] * (x - shift[k])).sum(axis=0) for k in range(len(shift))])
+    outer = np.array([np.einsum("i,ia,ib->ab", resp[:, k], x - shift[k], x - shift[k])
+                      for k in range(len(shift))])
+    return sizes, sums, outer
+
+
+class TestSufficientStatistics:
+    @pytest.mark.parametrize("params", [PARAMS_1D, PARAMS_2D], ids=["1d", "2d"])
+    def test_match_numpy_sums_and_scipy_log_likelihood(self, params):
+        rng = np.random.default_rng(1)
+        x = rng.normal(2.0, 4.0, (300, params.n_features))
+        stats_ = gmm.sufficient_statistics(x, params)
+        log_prob = naive_log_prob(x, params)
+        resp = np.exp(log_prob - logsumexp(log_prob, axis=1, keepdims=True))
+        sizes, sums, outer = numpy_statistics(x, resp, params.means)
+        np.testing.assert_allclose(stats_.sizes, sizes, rtol=1e-12)
+        np.testing.assert_allclose(stats_.sums, sums, rtol=1e-10, atol=1e-9)
+        np.testing.assert_allclose(stats_.outer, outer, rtol=1e-10)
+        np.testing.assert_allclose(stats_.shift, params.means)
+        assert stats_.log_likelihood == pytest.approx(logsumexp(log_prob, axis=1).sum(), rel=1e-12)
+        assert stats_.n_samples == 300
+        np.testing.assert_array_equal(stats_.max_abs, np.abs(x).max(axis=0))
+
+    def test_chunks_add_up_to_the_whole(self, faithful):
+        whole = gmm.sufficient_statistics(faithful, PARAMS_2D_FAITHFUL)
+        parts = [gmm.sufficient_statistics(chunk, PARAMS_2D_FAITHFUL)
+                 for chunk in np.array_split(faithful, [50, 51, 200])]
+        for total in (parts[0] + parts[1] + parts[2] + parts[3], sum(parts)):
+            np.testing.assert_allclose(total.sizes, whole.sizes, rtol=1e-13)
+            np.testing.assert_allclose(total.sums, whole.sums, rtol=1e-11, atol=1e-9)
+            np.testing.assert_allclose(total.outer, whole.outer, rtol=1e-12)
+            assert total.log_likelihood == pytest.approx(whole.log_likelihood, rel=1e-13)
+            assert total.n_samples == faithful.shape[0]
+            np.testing.assert_array_equal(total.max_abs, whole.max_abs)
+
+    def test_adding_records_with_other_shifts(self, faithful):
+        other = gmm.GMMParams(PARAMS_2D_FAITHFUL.weights, PARAMS_2D_FAITHFUL.means + 3.0,
+                              PARAMS_2D_FAITHFUL.covariances)
+        first = gmm.sufficient_statistics(faithful[:100], PARAMS_2D_FAITHFUL)
+        second = gmm.sufficient_statistics(faithful[100:], other)
+        total = first + second  # second is moved to first's shift
+        resp_second = gmm.e_step(faithful[100:], other)[0]
+        sizes, sums, outer = numpy_statistics(faithful[100:], resp_second, first.shift)
+        np.testing.assert_allclose(total.sums - first.sums, sums, rtol=1e-9, atol=1e-8)
+        np.testing.assert_allclose(total.outer - first.outer, outer, rtol=1e-10)
+        np.testing.assert_allclose(total.sizes - first.sizes, sizes, rtol=1e-12)
+
+    def test_m_step_is_the_composition(self, faithful):
+        resp, _ = gmm.e_step(faithful, PARAMS_2D_FAITHFUL)
+        direct = gmm.m_step(faithful, resp)
+        composed = gmm.m_step_from_statistics(gmm.sufficient_statistics(faithful, PARAMS_2D_FAITHFUL))
+        for a, b in ((direct.weights, composed.weights), (direct.means, composed.means),
+                     (direct.covariances, composed.covariances)):
+            np.testing.assert_allclose(a, b, rtol=1e-10)
+
+    def test_m_step_matches_sklearn_estimate(self, faithful):
+        from sklearn.mixture._gaussian_mixture import _estimate_gaussian_parameters
+
+        resp, _ = gmm.e_step(faithful, PARAMS_2D_FAITHFUL)
+        sizes, means, covariances = _estimate_gaussian_parameters(faithful, resp, 1e-6, "full")
+        params = gmm.m_step_from_statistics(gmm.sufficient_statistics(faithful, PARAMS_2D_FAITHFUL))
+        np.testing.assert_allclose(params.weights, sizes / sizes.sum(), rtol=1e-12)
+        np.testing.assert_allclose(params.means, means, rtol=1e-11)
+        np.testing.assert_allclose(params.covariances, covariances, rtol=1e-9)
+
+    def test_bad_inputs(self):
+        first = gmm.sufficient_statistics([0.0, 1.0], PARAMS_1D)
+        second = gmm.sufficient_statistics(np.zeros((2, 2)), PARAMS_2D)
+        with pytest.raises(ValueError, match=r"Expected statistics with the same"):
+            first + second
+        with pytest.raises(ValueError, match="Expected stats to be a SufficientStatistics"):
+            gmm.m_step_from_statistics("stats")
+        with pytest.raises(ValueError, match="reg_covar"):
+            gmm.m_step_from_statistics(first, reg_covar=-1.0)
+        with pytest.raises(TypeError):
+            first + 1.0
+        with pytest.raises(ValueError, match=r"Expected x with 2 feature"):
+            gmm.sufficient_statistics([0.0, 1.0], PARAMS_2D)
+
+    def test_collapse_is_reported(self):
+        stats_ = gmm.sufficient_statistics([0.0, 0.0, 0.0],
+                                           gmm.GMMParams.from_1d([1.0], [0.0], [1.0]))
+        with pytest.raises(ValueError, match=r"component 0 is not positive definite"):
+            gmm.m_step_from_statistics(stats_, reg_covar=0.0)
+
+
+PARAMS_2D_FAITHFUL = gmm.GMMParams(
+    [0.4, 0.6], [[2.0, 55.0], [4.5, 80.0]],
+    [[[0.2, 0.5], [0.5, 40.0]], [[0.2, 0.5], [0.5, 40.0]]],
+)
+
+
+class TestSpeedMeasures:
+    def test_no_subnormal_responsibilities(self):
+        # A point 38 standard deviations from one component: exp(-722) would be subnormal.
+        params = gmm.GMMParams.from_1d([0.5, 0.5], [0.0, 38.0], [1.0, 1.0])
+        x = np.array([0.0, 38.0, 19.0, 1.5])
+        resp, _ = gmm.e_step(x, params)
+        tiny = np.finfo(np.float64).tiny
+        assert np.all((resp == 0) | (resp >= tiny))
+        assert resp[0, 1] == 0.0 and resp[1, 0] == 0.0
+
+    def test_floor_does_not_change_the_fit(self, monkeypatch):
+        rng = np.random.default_rng(0)
+        means = rng.normal(0.0, 6.0, (3, 50))
+        x = np.concatenate([rng.normal(m, 1.0, (200, 50)) for m in means])
+        init = gmm.GMMParams(np.full(3, 1 / 3), means + 0.5, np.repeat(np.eye(50)[None], 3, axis=0))
+        floored = gmm.fit(x, 3, init=init, max_iter=3, tol=0)
+        monkeypatch.setattr(gmm, "_LOG_RESP_FLOOR", -np.inf)
+        exact = gmm.fit(x, 3, init=init, max_iter=3, tol=0)
+        np.testing.assert_allclose(floored.params.means, exact.params.means, rtol=1e-15, atol=1e-15)
+        np.testing.assert_array_equal(floored.log_likelihoods, exact.log_likelihoods)
+
+    def test_batched_triangular_inverse(self):
+        rng = np.random.default_rng(2)
+        a = rng.normal(size=(4, 6, 6))
+        cholesky = np.linalg.cholesky(a @ a.transpose(0, 2, 1) + 6 * np.eye(6))
+        inverse = gmm._inverse_cholesky(cholesky)
+        np.testing.assert_allclose(inverse, np.linalg.inv(cholesky), rtol=1e-12, atol=1e-14)
+        assert np.all(np.triu(inverse, 1) == 0.0)
+
+    def test_scipy_is_not_imported(self):
+        import subprocess
+        import sys
+
+        code = "import sys, emteach.gmm; print('scipy' in sys.modules)"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == "False"
