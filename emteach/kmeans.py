@@ -31,7 +31,7 @@ import numpy as np
 
 from emteach._validation import as_samples, check_float, check_int, make_rng, read_only
 
-__all__ = ["KMeansFit", "kmeans_plusplus", "assign", "update_centers", "inertia", "fit"]
+__all__ = ["KMeansFit", "kmeans_plusplus", "assign", "soft_assign", "update_centers", "inertia", "fit"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -212,6 +212,34 @@ def assign(x, centers) -> np.ndarray:
     x = _check_x(x)
     centers = _check_centers(centers, None, x.shape[1], "centers")
     return np.argmin(_squared_distances(x, centers), axis=1)
+
+
+def soft_assign(x, centers, variance) -> np.ndarray:
+    """Return EM's responsibilities when every component is N(center, variance * I).
+
+    Parameters
+    ----------
+    x : array_like of shape (n_samples, n_features) or (n_samples,)
+        The data.
+    centers : array_like of shape (n_clusters, n_features)
+        The component means.
+    variance : float
+        The shared variance eps > 0 of every component (equal weights).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_clusters)
+        resp[i, k] = exp(-||x_i - centers[k]||^2 / (2 eps)) / sum_j (same for j),
+        computed in log-space. As eps -> 0 each row tends to the one-hot
+        vector of :func:`assign` (Bishop 2006, section 9.3.2).
+    """
+    x = _check_x(x)
+    centers = _check_centers(centers, None, x.shape[1], "centers")
+    variance = check_float(variance, "variance", strictly_positive=True)
+    log_resp = -_squared_distances(x, centers) / (2.0 * variance)
+    log_resp -= log_resp.max(axis=1, keepdims=True)
+    resp = np.exp(log_resp)
+    return resp / resp.sum(axis=1, keepdims=True)
 
 
 def update_centers(x, labels, n_clusters) -> np.ndarray:

@@ -143,3 +143,18 @@ def test_bad_input_messages():
         kmeans.fit([["a", "b"]], 1)
     with pytest.raises(ValueError, match="labels in 0..1"):
         kmeans.update_centers(x, np.full(20, 2), 2)
+
+
+def test_soft_assign_is_the_gmm_e_step_with_shared_spherical_covariance_and_hardens():
+    from emteach import gmm
+    x = blobs(13, n=50)
+    centres = x[:3]
+    for variance in (4.0, 0.5):
+        params = gmm.GMMParams(np.full(3, 1 / 3), centres, np.repeat(variance * np.eye(2)[None], 3, axis=0))
+        np.testing.assert_allclose(kmeans.soft_assign(x, centres, variance), gmm.e_step(x, params)[0],
+                                   atol=1e-12)
+    hard = kmeans.soft_assign(x, centres, 1e-6)
+    np.testing.assert_array_equal(hard.argmax(axis=1), kmeans.assign(x, centres))
+    assert np.all(hard.max(axis=1) > 1 - 1e-12)
+    with pytest.raises(ValueError, match="variance > 0"):
+        kmeans.soft_assign(x, centres, 0.0)
