@@ -372,3 +372,55 @@ def test_scott_divides_the_sd_by_n_on_small_samples(n):
     for x, by_n, by_n1 in _samples_where_the_sd_divisor_matters(constant, n):
         assert density.scott(x) == by_n != by_n1
         assert density.scott(x) == np.histogram_bin_edges(x, "scott").size - 1
+
+
+# ---------------------------------------------------------------------------
+# Every bad argument is named in its error, and the defaults are the standard normal
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: density.logpdf(np.nan), r"Expected x to hold finite numbers"),
+        (lambda: density.logpdf(0.0, np.nan, 1.0), r"Expected mean to hold finite numbers"),
+        (lambda: density.logpdf(0.0, 0.0, np.nan), r"Expected sd to hold finite numbers"),
+        (lambda: density.pdf(0.0, np.inf, 1.0), r"Expected mean to hold finite numbers"),
+        (lambda: density.pdf(0.0, 0.0, -1.0), r"Expected sd > 0, got sd=-1.0"),
+        (lambda: density.kde([1.0, 2.0], np.nan, 1.0), r"Expected grid to hold finite numbers"),
+        (lambda: density.kde([1.0, np.nan], 0.0, 1.0), r"Expected x to hold finite numbers"),
+        (lambda: density.kde([1.0, 2.0], 0.0, "wide"),
+         r"^Expected bandwidth to be a positive number, 'scott' or 'silverman', got 'wide'$"),
+        (lambda: density.kde([1.0, 2.0], 0.0, -1.0), r"Expected bandwidth > 0, got bandwidth=-1.0"),
+        (lambda: density.kde([1.0, 2.0], 0.0, 0.0), r"Expected bandwidth > 0, got bandwidth=0.0"),
+        (lambda: density.log_likelihood([1.0, 2.0], np.nan, 1.0), r"Expected mean to be a finite number, got mean=nan"),
+        (lambda: density.log_likelihood([1.0, 2.0], 0.0, 0.0), r"Expected sd > 0, got sd=0.0"),
+        (lambda: density.log_likelihood_grid([1.0, 2.0], [np.nan], [1.0]), r"Expected means to hold finite"),
+        (lambda: density.log_likelihood_grid([1.0, 2.0], [0.0], [np.nan]), r"Expected sds to hold finite"),
+        (lambda: density.bernoulli_log_likelihood(0.5, [np.nan], [3]), r"Expected successes to hold finite"),
+        (lambda: density.bernoulli_log_likelihood(0.5, [1], [np.nan]), r"Expected trials to hold finite"),
+        (lambda: density.bernoulli_log_likelihood(0.5, [4], [3]), r"Expected 0 <= successes <= trials"),
+        (lambda: density.bernoulli_log_likelihood(0.5, [1.5], [3]), r"Expected successes to be whole numbers"),
+        (lambda: density.stacked_histogram([1.0, 2.0], [0, -1]),
+         r"^Expected labels to be non-negative integers \(the group of each point\)$"),
+    ],
+)
+def test_errors_name_the_argument(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_defaults_are_the_standard_normal():
+    assert density.pdf(0.0) == pytest.approx(1.0 / math.sqrt(2.0 * math.pi), rel=1e-15)
+    assert density.logpdf(1.0) == pytest.approx(-0.5 - 0.5 * math.log(2.0 * math.pi), rel=1e-15)
+    assert isinstance(density.pdf(0.0), float)
+    assert isinstance(density.logpdf(0.0), float)
+    assert density.pdf(np.zeros(3)).shape == (3,)
+
+
+def test_default_bins_rule_is_sturges():
+    x = np.random.default_rng(7).normal(size=100)  # Sturges: ceil(log2 100) + 1 = 8
+    assert density.bin_edges(x).size - 1 == math.ceil(math.log2(100)) + 1
+    heights, edges = density.histogram(x)
+    assert edges.size - 1 == 8
+    assert np.sum(heights * np.diff(edges)) == pytest.approx(1.0)  # density by default
