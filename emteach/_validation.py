@@ -22,7 +22,8 @@ def _describe(value) -> str:
     return text
 
 
-def as_float_array(value, name: str, *, allow_empty: bool = False) -> np.ndarray:
+def as_float_array(value, name: str, *, allow_empty: bool = False,
+                   allow_nan: bool = False) -> np.ndarray:
     """Convert ``value`` to a finite float64 array.
 
     Parameters
@@ -33,6 +34,8 @@ def as_float_array(value, name: str, *, allow_empty: bool = False) -> np.ndarray
         The argument's name, used in error messages.
     allow_empty : bool, default=False
         Accept an array with no elements.
+    allow_nan : bool, default=False
+        Accept NaN (a missing value); infinities are still rejected.
 
     Returns
     -------
@@ -68,7 +71,13 @@ def as_float_array(value, name: str, *, allow_empty: bool = False) -> np.ndarray
     array = np.asarray(raw, dtype=np.float64)
     if array.size == 0 and not allow_empty:
         raise ValueError(f"Expected {name} to hold at least one value, got an empty array")
-    if not np.all(np.isfinite(array)):
+    if allow_nan:
+        if np.any(np.isinf(array)):
+            n_bad = int(np.count_nonzero(np.isinf(array)))
+            raise ValueError(
+                f"Expected {name} to hold finite numbers or NaN, got {n_bad} infinite value(s)"
+            )
+    elif not np.all(np.isfinite(array)):
         n_bad = int(np.count_nonzero(~np.isfinite(array)))
         raise ValueError(
             f"Expected {name} to hold finite numbers, got {n_bad} NaN or infinite value(s)"
@@ -93,13 +102,14 @@ def as_vector(value, name: str, *, length: int | None = None) -> np.ndarray:
     return array
 
 
-def as_samples(value, name: str = "x") -> np.ndarray:
+def as_samples(value, name: str = "x", *, allow_nan: bool = False) -> np.ndarray:
     """Convert data to a finite float64 array of shape (n_samples, n_features).
 
     A one-dimensional array of shape (n,) is read as n samples of one feature,
-    i.e. it becomes shape (n, 1).
+    i.e. it becomes shape (n, 1). With ``allow_nan``, NaN (a missing value)
+    is accepted.
     """
-    array = as_float_array(value, name, allow_empty=True)
+    array = as_float_array(value, name, allow_empty=True, allow_nan=allow_nan)
     if array.ndim == 1:
         array = array[:, np.newaxis]
     if array.ndim != 2:
@@ -164,6 +174,16 @@ def check_counts(successes: np.ndarray, trials: np.ndarray, success_name: str,
             f"{successes.tolist()} and {trials_name}={trials.tolist()}"
         )
     return successes, trials
+
+
+def check_nonnegative(array: np.ndarray, name: str) -> np.ndarray:
+    """Check that every entry of a float array is >= 0; return it."""
+    if np.any(array < 0):
+        raise ValueError(
+            f"Expected every entry of {name} to be >= 0, got the value "
+            f"{float(array.min())!r}"
+        )
+    return array
 
 
 def make_rng(seed) -> np.random.Generator:
