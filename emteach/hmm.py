@@ -376,7 +376,10 @@ def _viterbi_kernel(log_start, log_transitions, log_emissions_t, obs, states):  
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _sample_kernel(cumulative_start, cumulative_transitions, cumulative_emissions,
                    u_states, u_symbols, states, obs):  # pragma: no cover
-    """Run the chain on given uniforms: each draw is the first index whose cumulative sum exceeds u."""
+    """Run the chain on given uniforms.
+
+    Each draw is the first index whose cumulative probability exceeds u.
+    """
     k = cumulative_start.shape[0]
     m = cumulative_emissions.shape[1]
     n = states.shape[0]
@@ -436,7 +439,8 @@ def _check_obs(obs, n_symbols: int | None = None) -> np.ndarray:
         if not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw)):
             bad = raw[~(np.isfinite(raw) & (raw == np.round(raw)))]
             raise ValueError(
-                f"Expected obs to hold integer symbols, got non-integer values such as {float(bad[0])}"
+                "Expected obs to hold integer symbols, got non-integer values such as "
+                f"{float(bad[0])}"
             )
     low, high = raw.min(), raw.max()
     if low < 0 or (n_symbols is not None and high >= n_symbols):
