@@ -144,3 +144,25 @@ def test_em_loop_names_the_usual_mistakes(capsys, capstone):
     assert not ok and "swapped" in out
     ok, out = _verdict(capsys, checks.check_em_loop, [1, 2], x, init, 7)
     assert not ok and "tuple" in out
+
+
+# --- chapter 4: two iterations from another start ---------------------------
+
+
+def _coin_em_by_hand(theta, n_iter):
+    """The coins' EM written out with binomial probabilities from SciPy."""
+    theta = np.array(theta, dtype=float)
+    for _ in range(n_iter):
+        like = stats.binom.pmf(HEADS[:, None], TOSSES, theta[None, :])
+        resp = like / like.sum(axis=1, keepdims=True)
+        theta = (resp * HEADS[:, None]).sum(axis=0) / (resp * TOSSES).sum(axis=0)
+    return theta
+
+
+def test_coins_second_iteration_from_another_start(capsys):
+    expected = _coin_em_by_hand((0.9, 0.3), 2)
+    assert _verdict(capsys, checks.check_coins_second_iteration, expected + 4e-4, theta_init=(0.9, 0.3))[0]
+    assert not _verdict(capsys, checks.check_coins_second_iteration, expected + 6e-4, theta_init=(0.9, 0.3))[0]
+    ok, out = _verdict(capsys, checks.check_coins_second_iteration, _coin_em_by_hand((0.9, 0.3), 1),
+                       theta_init=(0.9, 0.3))
+    assert not ok and "after the first iteration" in out

@@ -643,22 +643,24 @@ def check_coin_responsibility(answer, set_index=1, theta=(0.6, 0.5)):
                             "same expression for A plus the one for B.")
 
 
-def check_coins_second_iteration(answer):
+def check_coins_second_iteration(answer, theta_init=(0.6, 0.5)):
     """Check the coins' heads probabilities after the second EM iteration.
 
     Parameters
     ----------
     answer : array_like of shape (2,)
-        The student's (theta_A, theta_B) after two iterations from (0.6, 0.5).
+        The student's (theta_A, theta_B) after two iterations from ``theta_init``.
+    theta_init : sequence of 2 floats
+        The start.
 
     Returns
     -------
     Verdict
-        Whether ``answer`` equals ``coins.fit(heads, n_tosses, max_iter=2).history[2]``.
+        Whether ``answer`` equals ``coins.fit(heads, n_tosses, theta_init, max_iter=2).history[2]``.
     """
 
     heads, n_tosses = _coin_data()
-    path = coins.fit(heads, n_tosses, theta_init=(0.6, 0.5), max_iter=2).history
+    path = coins.fit(heads, n_tosses, theta_init=theta_init, max_iter=2).history
     if _almost(answer, path[1], rtol=0.0, atol=5e-4):
         return _feedback(False, "Those are the values after the first iteration; do the E-step again at them.")
     return check_close(answer, path[2], name="theta after two iterations", rtol=0.0, atol=5e-4,
