@@ -55,12 +55,12 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 
+from emteach import _em
 from emteach._validation import (
     _describe,
     as_float_array,
@@ -70,7 +70,6 @@ from emteach._validation import (
     make_rng,
     read_only,
 )
-from emteach.gmm import ConvergenceWarning
 
 __all__ = [
     "HMMParams",
@@ -837,7 +836,7 @@ def fit(obs, n_states, *, n_symbols=None, init=None, max_iter=100, tol=1e-6,
 
     Warns
     -----
-    ConvergenceWarning
+    emteach.gmm.ConvergenceWarning
         If ``tol > 0`` and all ``max_iter`` iterations ran without meeting it.
 
     Notes
@@ -875,29 +874,21 @@ def fit(obs, n_states, *, n_symbols=None, init=None, max_iter=100, tol=1e-6,
     rng = make_rng(seed)
     params = init if init is not None else _random_start(n_states, n_symbols, rng)
 
-    n_steps = obs.shape[0]
-    posteriors, counts, total = _e_step(obs, params)
-    log_likelihoods = [total]
-    converged = False
-    for _ in range(max_iter):
-        params = _m_step(obs, posteriors, counts, n_symbols)
-        posteriors, counts, total = _e_step(obs, params)
-        log_likelihoods.append(total)
-        if abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_steps < tol:
-            converged = True
-            break
-    if tol > 0 and not converged:
-        change = abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_steps
-        warnings.warn(
-            f"Baum-Welch did not converge in max_iter={max_iter} iterations: the "
-            f"log-likelihood per observation still changed by {change:.3g} >= tol={tol:g} "
-            "in the last one. Raise max_iter, loosen tol, or try another start (seed).",
-            ConvergenceWarning,
-            stacklevel=2,
-        )
+    def expected_counts(current):
+        posteriors, counts, total = _e_step(obs, current)
+        return (posteriors, counts), total
+
+    def maximise(statistics):
+        return _m_step(obs, *statistics, n_symbols)
+
+    params, log_likelihoods, converged = _em.iterate(
+        expected_counts, maximise, params, n_observations=obs.shape[0], max_iter=max_iter,
+        tol=tol, name="Baum-Welch",
+        advice="Raise max_iter, loosen tol, or try another start (seed).",
+    )
     return HMMFit(
         params=params,
-        log_likelihoods=read_only(np.array(log_likelihoods)),
-        n_iter=len(log_likelihoods) - 1,
+        log_likelihoods=read_only(log_likelihoods),
+        n_iter=log_likelihoods.shape[0] - 1,
         converged=converged,
     )

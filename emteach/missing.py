@@ -38,14 +38,13 @@ True
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import solve_triangular
 
+from emteach import _em
 from emteach._validation import as_float_array, as_samples, check_float, check_int, read_only
-from emteach.gmm import ConvergenceWarning
 
 __all__ = [
     "MissingFit",
@@ -366,7 +365,7 @@ def fit(x, *, max_iter=200, tol=1e-8, reg_covar=0.0) -> MissingFit:
 
     Warns
     -----
-    ConvergenceWarning
+    emteach.gmm.ConvergenceWarning
         If ``tol > 0`` and all ``max_iter`` iterations ran without meeting it.
 
     Notes
@@ -390,30 +389,25 @@ def fit(x, *, max_iter=200, tol=1e-8, reg_covar=0.0) -> MissingFit:
     mean = np.nanmean(x, axis=0)
     covariance = np.diag(np.nanvar(x, axis=0) + reg_covar)
     _check_not_singular(covariance, "starting covariance (each column's observed variance)")
-    filled, correction, total = _e_step(x, mean, covariance)
-    log_likelihoods = [total]
-    converged = False
-    for _ in range(max_iter):
-        mean, covariance = _m_step(filled, correction, reg_covar)
-        _check_not_singular(covariance, "covariance estimate")
-        filled, correction, total = _e_step(x, mean, covariance)
-        log_likelihoods.append(total)
-        if abs(log_likelihoods[-1] - log_likelihoods[-2]) / n < tol:
-            converged = True
-            break
-    if tol > 0 and not converged:
-        change = abs(log_likelihoods[-1] - log_likelihoods[-2]) / n
-        warnings.warn(
-            f"EM did not converge in max_iter={max_iter} iterations: the log-likelihood "
-            f"per row still changed by {change:.3g} >= tol={tol:g} in the last one. Raise "
-            "max_iter or loosen tol (much missing data makes EM slow).",
-            ConvergenceWarning,
-            stacklevel=2,
-        )
+
+    def fill_in(moments):
+        filled, correction, total = _e_step(x, *moments)
+        return (filled, correction), total
+
+    def moments_of(statistics):
+        moments = _m_step(*statistics, reg_covar)
+        _check_not_singular(moments[1], "covariance estimate")
+        return moments
+
+    (mean, covariance), log_likelihoods, converged = _em.iterate(
+        fill_in, moments_of, (mean, covariance), n_observations=n, max_iter=max_iter,
+        tol=tol, unit="row",
+        advice="Raise max_iter or loosen tol (much missing data makes EM slow).",
+    )
     return MissingFit(
         mean=read_only(mean),
         covariance=read_only(covariance),
-        log_likelihoods=read_only(np.array(log_likelihoods)),
-        n_iter=len(log_likelihoods) - 1,
+        log_likelihoods=read_only(log_likelihoods),
+        n_iter=log_likelihoods.shape[0] - 1,
         converged=converged,
     )
