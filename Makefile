@@ -1,8 +1,10 @@
 # The book's two commands: `make lab` and `make test`. Both set up a local
 # environment in .venv on first use (and refresh it when pyproject.toml
-# changes), so a fresh clone needs only Python 3 and make.
+# changes), so a fresh clone needs only Python 3.10+ and make.
+# `make help` lists every target, from the `## ` comments on target lines.
 
 PYTHON ?= python3
+PYTHON_MIN := 3.10
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
@@ -15,57 +17,95 @@ PYTEST_FLAGS ?= -n 2 --dist loadscope
 # changes the stored figures; the book uses the inline backend.
 unexport MPLBACKEND
 
-.PHONY: lab test test-browser check toc execute execute-all bench clean help
+.PHONY: help lab lab-book status update reset new test test-browser check toc execute execute-all bench clean FORCE
 
-help:
-	@echo "make lab      open the book in JupyterLab (sets up $(VENV) on first use)"
-	@echo "make test     run every test, notebooks included (sets up $(VENV) on first use)"
-	@echo "make check    check the notebooks against book.toml"
-	@echo "make test-browser   open every chapter in JupyterLab in headless Chromium"
-	@echo "make execute NB=notebooks/01_histograms.ipynb   re-run a chapter and store its outputs"
-	@echo "make bench    print the EM speed comparison with scikit-learn"
+help: ## list the targets
+	@echo "Usage: make TARGET [VAR=value]   (PYTHON=$(PYTHON), VENV=$(VENV))"
+	@grep -hE '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_.-]+):.*## (.*)$$/  make \1\t\2/' | expand -t 22
 
-$(STAMP): pyproject.toml
-	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
-	@echo "Installing emteach and its dependencies into $(VENV) (about half a minute)"
+# Which Python made the venv, and which one is asked for: "version base-prefix".
+PYTHON_ID := import sys, platform; print(platform.python_version(), sys.base_prefix)
+# FORCE when $(VENV) is broken or was made by another Python than $(PYTHON), so
+# the set-up below runs and rebuilds it. Expanded only when the stamp is
+# needed (secondary expansion), so `make help` runs no Python.
+VENV_STALE = $(shell a=`$(PY) -c '$(PYTHON_ID)' 2>/dev/null`; b=`$(PYTHON) -c '$(PYTHON_ID)' 2>/dev/null`; \
+	test -n "$$a" && test "$$a" = "$$b" || echo FORCE)
+.SECONDEXPANSION:
+
+# Set-up, in order: (1) stop at once on a Python older than $(PYTHON_MIN) (pip would
+# otherwise backtrack for many minutes before failing); (2) rebuild a venv that
+# does not run or was made by another Python; (3) install.
+$(STAMP): pyproject.toml $$(VENV_STALE)
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "emteach needs Python $(PYTHON_MIN) or newer, but '$(PYTHON)' is not found; run: make $(MAKECMDGOALS) PYTHON=python3.X"; exit 1; }
+	@found=`$(PYTHON) -c 'import platform; print(platform.python_version())' 2>&1` || { \
+	  echo "emteach needs Python $(PYTHON_MIN) or newer, but $(PYTHON) does not run: `echo "$$found" | head -n 1`"; exit 1; }; \
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < tuple(map(int, "$(PYTHON_MIN)".split("."))))' || { \
+	  echo "emteach needs Python $(PYTHON_MIN) or newer, but $(PYTHON) is Python $$found; run: make $(MAKECMDGOALS) PYTHON=python3.X (3.X >= $(PYTHON_MIN))"; exit 1; }
+	@if test -e $(VENV) && ! $(PY) -c 'import sys' >/dev/null 2>&1; then \
+	  echo "Rebuilding $(VENV): it is broken ($(PY) does not run)"; rm -rf $(VENV); \
+	elif test -e $(VENV); then \
+	  a=`$(PY) -c '$(PYTHON_ID)'`; b=`$(PYTHON) -c '$(PYTHON_ID)'`; \
+	  if test "$$a" != "$$b"; then echo "Rebuilding $(VENV): it was made by Python $$a, and PYTHON=$(PYTHON) is Python $$b"; rm -rf $(VENV); fi; \
+	fi
+	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON) (`$(PYTHON) --version 2>&1`)"; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing emteach and its dependencies into $(VENV) (1-3 minutes the first time; see README)"
 	$(PY) -m pip install $(PIP_FLAGS) -e ".[test]"
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
-lab: $(STAMP)
+FORCE:
+
+lab: $(STAMP) ## open your copies of the chapters (workspace/) in JupyterLab; ARGS="..." go to jupyter lab
 	$(PY) -m emteach lab $(ARGS)
+
+lab-book: $(STAMP) ## open the book itself (notebooks/) in JupyterLab, for authors: saving there changes the book
+	$(PY) -m emteach lab --book $(ARGS)
+
+status: $(STAMP) ## one line per chapter: unchanged, edited by you, or newer in the book
+	$(PY) -m emteach status
+
+update: $(STAMP) ## after `git pull`: bring in the chapters newer in the book that you did not edit
+	$(PY) -m emteach update
+
+reset: $(STAMP) ## start a chapter over: make reset CH=1 (CH=--all for every one); your copy is backed up
+	@test -n "$(CH)" || { echo "usage: make reset CH=1   (a chapter number or notebook name; CH=--all for all)"; exit 2; }
+	$(PY) -m emteach reset $(CH)
+
+new: $(STAMP) ## start a new chapter: make new TITLE="Title" writes its notebook and book.toml entry
+	@test -n "$(TITLE)" || { echo 'usage: make new TITLE="Title of the chapter"'; exit 2; }
+	$(PY) -m emteach new "$(TITLE)"
 
 # One BLAS thread per worker: two workers already fill the two cores, and
 # OpenBLAS threads competing for them made small solves 100 times slower.
 THREADS_ONE := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-test: $(STAMP)
+test: $(STAMP) ## run every test, notebooks included, then check the book
 	$(THREADS_ONE) $(PY) -m pytest $(PYTEST_FLAGS)
 	$(PY) -m emteach check
 
 # Every chapter opened in JupyterLab in headless Chromium (Debian's package:
 # apt-get install chromium); Playwright drives it. Not part of `make test`.
-test-browser: $(STAMP)
+test-browser: $(STAMP) ## open every chapter in JupyterLab in headless Chromium (needs apt-get install chromium)
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "needs Chromium: apt-get install chromium (or set CHROMIUM)"; exit 2; }
-	$(PY) -m pip install $(PIP_FLAGS) "playwright>=1.40"
+	@$(PY) -c 'import playwright' 2>/dev/null || $(PY) -m pip install $(PIP_FLAGS) "playwright>=1.40"
 	$(PY) -m pytest browser -p no:cacheprovider -o addopts="" -v
 
-check: $(STAMP)
+check: $(STAMP) ## check the notebooks against book.toml
 	$(PY) -m emteach check
 
-toc: $(STAMP)
+toc: $(STAMP) ## print the table of contents
 	$(PY) -m emteach toc
 
-execute: $(STAMP)
+execute: $(STAMP) ## re-run a chapter and store its outputs: make execute NB=notebooks/01_histograms.ipynb
 	@test -n "$(NB)" || { echo "usage: make execute NB=notebooks/NN_name.ipynb"; exit 2; }
 	$(PY) -m emteach execute $(NB)
 
-execute-all: $(STAMP)
+execute-all: $(STAMP) ## re-run every chapter in notebooks/ and store the outputs
 	$(PY) -m emteach execute notebooks/*.ipynb
 
-bench: $(STAMP)
+bench: $(STAMP) ## print the EM speed comparison with scikit-learn
 	$(PY) benchmarks/bench_gmm.py
 
-clean:
+clean: ## remove .venv and build files (never workspace/, your copies)
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

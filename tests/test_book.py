@@ -226,7 +226,7 @@ def test_cli_toc(tiny_book, capsys):
 
 
 def test_lab_command_opens_the_first_chapter_and_passes_arguments(tiny_book):
-    command = lab_command(tiny_book, ["--no-browser", "--port", "8899"])
+    command = lab_command(tiny_book, ["--no-browser", "--port", "8899"], book_mode=True)
     assert command[:3] == [sys.executable, "-m", "jupyterlab"]
     assert "--LabApp.default_url=/lab/tree/notebooks/00_intro.ipynb" in command
     assert command[-3:] == ["--no-browser", "--port", "8899"]
@@ -242,13 +242,15 @@ def test_the_book_itself_passes_its_check():
 
 
 def test_cli_lab_passes_unknown_arguments_to_jupyter(tiny_book, monkeypatch, capsys):
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tiny_book / "jupyter-data"))  # the copies' signatures
     calls = []
     monkeypatch.setattr("emteach.__main__.subprocess.call", lambda command, cwd: calls.append((command, cwd)) or 0)
     assert main(["lab", "--root", str(tiny_book), "--no-browser", "--port", "8899"]) == 0
     command, cwd = calls[0]
     assert command[-3:] == ["--no-browser", "--port", "8899"]
     assert cwd == tiny_book.resolve()
-    assert "Starting JupyterLab on notebooks/00_intro.ipynb" in capsys.readouterr().out
+    assert command[-4] == "--LabApp.default_url=/lab/tree/00_intro.ipynb"  # the reader's copy in workspace/
+    assert "Starting JupyterLab" in capsys.readouterr().out
 
 
 def test_cli_other_commands_refuse_unknown_options(capsys):
@@ -256,3 +258,79 @@ def test_cli_other_commands_refuse_unknown_options(capsys):
         main(["toc", "--bogus"])
     assert stop.value.code == 2
     assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+# A reader's mistakes on the command line: one line, non-zero exit, no traceback.
+
+def _run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "emteach", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_without_arguments_prints_the_help(tmp_path):
+    result = _run_cli(cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout.startswith("usage: emteach")
+    for command in ("lab", "status", "reset", "update", "new", "execute", "check", "toc"):
+        assert f"    {command} " in result.stdout
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("missing.ipynb", None, "missing.ipynb: no such file"),
+        ("folder", "FOLDER", "folder: is a folder; give notebook files"),
+        ("text.ipynb", "hello, not JSON", "text.ipynb: is not a notebook (not JSON)"),
+        ("empty.ipynb", "", "empty.ipynb: is not a notebook (not JSON)"),
+        ("list.ipynb", "[]", "list.ipynb: is not a valid notebook"),
+        ("cells.ipynb", '{"cells": 3}', "cells.ipynb: is not a valid notebook"),
+        ("half.ipynb", '{"nbformat": 4, "nbformat_minor": 5, "cells": []}', "half.ipynb: is not a valid notebook"),
+    ],
+)
+def test_cli_execute_of_a_bad_path_is_one_line(tmp_path, name, content, message):
+    if content == "FOLDER":
+        (tmp_path / name).mkdir()
+    elif content is not None:
+        (tmp_path / name).write_text(content)
+    result = _run_cli("execute", name, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"emteach: {message}"), result.stderr
+    if content not in (None, "FOLDER"):
+        assert (tmp_path / name).read_text() == content  # never rewritten
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("reset", "12"), "emteach: no chapter '12' in book.toml"),
+        (("reset", "--root", "{root}", "nothing"), "emteach: no chapter 'nothing' in book.toml"),
+        (("frobnicate",), "emteach: argument COMMAND: invalid choice: 'frobnicate'"),
+        (("execute",), "emteach execute: the following arguments are required: notebooks"),
+        (("new",), "emteach new: the following arguments are required: title"),
+    ],
+)
+def test_cli_other_mistakes_are_one_line(tiny_book, args, message):
+    result = _run_cli(*(a.format(root=tiny_book) for a in args), cwd=tiny_book)
+    assert result.returncode in (1, 2)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), result.stderr
+
+
+def test_cli_execute_exits_1_when_a_cell_fails_and_keeps_the_notebook(tmp_path):
+    good = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('planted')")])
+    for notebook in (good, bad):
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(good, tmp_path / "good.ipynb")
+    nbformat.write(bad, tmp_path / "bad.ipynb")
+    stored = (tmp_path / "bad.ipynb").read_text()
+    result = _run_cli("execute", "bad.ipynb", "good.ipynb", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "emteach: bad.ipynb: a cell failed; the notebook was not rewritten." in result.stderr
+    assert "ValueError: planted" in result.stderr
+    assert (tmp_path / "bad.ipynb").read_text() == stored
+    # The other notebook still ran and stored its output.
+    ran = nbformat.read(tmp_path / "good.ipynb", as_version=4)
+    assert ran.cells[0].execution_count == 1 and ran.cells[0].outputs[0].text == "42\n"
