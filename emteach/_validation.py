@@ -124,6 +124,20 @@ def as_samples(value, name: str = "x", *, allow_nan: bool = False) -> np.ndarray
     return array
 
 
+def as_1d_samples(value, name: str = "x") -> np.ndarray:
+    """Convert one-dimensional data to a finite float64 array of shape (n_samples,).
+
+    Accepts shape (n,) or (n, 1), as :func:`as_samples` reads them; more
+    than one feature is an error.
+    """
+    array = as_samples(value, name)
+    if array.shape[1] != 1:
+        raise ValueError(
+            f"Expected one-dimensional data of shape (n_samples,), got {name} of shape {array.shape}"
+        )
+    return np.ascontiguousarray(array[:, 0])
+
+
 def check_int(value, name: str, *, minimum: int = 1) -> int:
     """Check that ``value`` is an integer >= ``minimum`` and return it as ``int``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):

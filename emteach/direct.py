@@ -31,7 +31,7 @@ from scipy.optimize import minimize
 from scipy.special import logsumexp, softmax
 
 from emteach import gmm
-from emteach._validation import as_samples, as_vector, check_float, check_int, read_only
+from emteach._validation import as_1d_samples, as_vector, check_float, check_int, read_only
 
 __all__ = [
     "pack",
@@ -48,10 +48,7 @@ _LOG_2PI = float(np.log(2.0 * np.pi))
 
 
 def _check_x(x):
-    x = as_samples(x, "x")
-    if x.shape[1] != 1:
-        raise ValueError(f"Expected one-dimensional data of shape (n_samples,), got shape {x.shape}")
-    return np.ascontiguousarray(x[:, 0])
+    return as_1d_samples(x, "x")
 
 
 def _check_1d(params):

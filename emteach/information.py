@@ -37,7 +37,7 @@ import numpy as np
 from scipy.linalg import cho_factor, cho_solve, eigh
 
 from emteach import gmm, linkage
-from emteach._validation import as_float_array, as_samples, as_vector, check_float, read_only
+from emteach._validation import as_1d_samples, as_float_array, as_vector, check_float, read_only
 
 __all__ = [
     "Information",
@@ -110,13 +110,9 @@ def linkage_information(pi, counts) -> Information:
 def _check_1d(x, params):
     if not isinstance(params, gmm.GMMParams):
         raise ValueError(f"Expected params to be a gmm.GMMParams, got {type(params).__name__}")
-    x = as_samples(x, "x")
-    if x.shape[1] != 1 or params.n_features != 1:
-        raise ValueError(
-            f"Expected one-dimensional data and mixture, got x of shape {x.shape} and "
-            f"n_features={params.n_features}"
-        )
-    return x[:, 0], params
+    if params.n_features != 1:
+        raise ValueError(f"Expected a one-dimensional mixture, got n_features={params.n_features}")
+    return as_1d_samples(x, "x"), params
 
 
 def mixture_flat(params) -> np.ndarray:

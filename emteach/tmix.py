@@ -43,7 +43,7 @@ from scipy.special import digamma, gammaln, logsumexp
 
 from emteach._validation import (
     as_float_array,
-    as_samples,
+    as_1d_samples,
     as_vector,
     check_float,
     check_int,
@@ -212,10 +212,7 @@ def _m_step(x, resp, u, log_u, dofs, update_dofs, bounds):
 # ---------------------------------------------------------------------------
 
 def _check_x(x):
-    x = as_samples(x, "x")
-    if x.shape[1] != 1:
-        raise ValueError(f"Expected one-dimensional data of shape (n_samples,), got shape {x.shape}")
-    return np.ascontiguousarray(x[:, 0])
+    return as_1d_samples(x, "x")
 
 
 def _check_params(params):
