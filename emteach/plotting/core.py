@@ -33,6 +33,14 @@ PALETTE = (
 DATA_COLOR = "#999999"
 
 
+#: The order in which :func:`colors` hands out :data:`PALETTE`: blue, orange,
+#: vermillion, reddish purple, sky blue, bluish green, yellow, black. Blue
+#: and bluish green both look teal under tritanopia (blue-blind vision), so
+#: bluish green comes after the five colours that stay apart under all three
+#: dichromacies (the most components the book draws at once).
+COLOR_ORDER = (0, 1, 5, 3, 4, 2, 6, 7)
+
+
 def colors(n):
     """Return ``n`` palette colours, cycling when ``n`` exceeds the palette.
 
@@ -44,11 +52,11 @@ def colors(n):
     Returns
     -------
     list of str
-        Hex colour strings of length ``n``.
+        Hex colour strings of length ``n``, in :data:`COLOR_ORDER`.
     """
     if n < 0:
         raise ValueError(f"Expected a non-negative number of colours, got {n}")
-    return [PALETTE[i % len(PALETTE)] for i in range(n)]
+    return [PALETTE[COLOR_ORDER[i % len(PALETTE)]] for i in range(n)]
 
 
 def _axes(ax):
@@ -392,8 +400,9 @@ def log_likelihood_surface(means, sds, log_likelihoods, *, point=None, best=None
     filled = ax.contourf(means, sds, drop.T, levels=levels, cmap="viridis_r", extend="max")
     lines = ax.contour(means, sds, drop.T, levels=depths, colors="white", linewidths=0.6)
     if label_contours:
-        ax.clabel(lines, fmt=lambda depth: f"-{depth:g}", fontsize=7)
-    ax.figure.colorbar(filled, ax=ax, label="log-likelihood below its maximum")
+        ax.clabel(lines, fmt=lambda depth: f"{depth:g}", fontsize=7)
+    # Contour labels and colour bar count the same positive drop, maximum minus log-likelihood.
+    ax.figure.colorbar(filled, ax=ax, label="maximum − log-likelihood (drop below the top)")
     if best is not None:
         ax.plot(*best, "*", color=PALETTE[7], markersize=14, markeredgecolor="white",
                 label="maximum likelihood")
