@@ -46,3 +46,8 @@ def test_cost_scaling_in_milliseconds():
     np.testing.assert_allclose(line.get_ydata(), [1.0, 10.0, 100.0])
     assert line.get_label() == "n (slope 1.00)"
     assert ax.get_xscale() == "log"
+
+
+def test_cost_scaling_ticks_at_the_sizes():
+    ax = plotting.cost_scaling([[2, 4, 8]], [[0.001, 0.002, 0.004]], labels=["K"])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "4", "8"]

@@ -8,6 +8,7 @@ on an optional ``ax`` and returns the axes; nothing here fits or times.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from emteach.plotting.core import PALETTE, _axes, colors, label_axes
 
@@ -48,9 +49,10 @@ def increase_histogram(increases, *, ax=None, title=None, floor=1e-16):
     ax.bar(edges[:-1] + 0.5, counts, width=0.9, color=PALETTE[0], label="rise > 0 (by decade)")
     ax.bar([edges[0] - 0.5], [int(low.sum())], width=0.9, color=PALETTE[5],
            label=f"rise <= {floor:g} (none below -{floor:g})")
-    ax.set_yscale("symlog", linthresh=1.0)
+    ax.set_yscale("log")
+    ax.set_ylim(0.5, 30.0 * max(counts.max(initial=1), int(low.sum()), 1))  # room for the legend
     return label_axes(ax, title or "How much each EM iteration raised the log-likelihood",
-                      r"$\log_{10}$ of the rise", "iterations")
+                      r"$\log_{10}$ of the rise", "iterations (log scale)")
 
 
 def gap_paths(paths, labels, *, xs=None, ax=None, xlabel="iteration", title=None, floor=GAP_FLOOR,
@@ -107,15 +109,15 @@ def success_fractions(names, fractions, *, ax=None, title=None, counts=None):
     fractions = np.asarray(fractions, dtype=float)
     ax = _axes(ax)
     positions = np.arange(fractions.shape[0])
-    ax.barh(positions, fractions, color=colors(fractions.shape[0]), label="reached the best")
-    ax.barh(positions, 1.0 - fractions, left=fractions, color="#dddddd", label="stopped elsewhere")
+    ax.barh(positions, fractions, color=colors(fractions.shape[0]))
+    ax.barh(positions, 1.0 - fractions, left=fractions, color="#dddddd")
     for y, f, text in zip(positions, fractions, counts or [f"{f:.0%}" for f in fractions]):
         ax.text(min(f, 0.85) + 0.02, y, text, va="center")
     ax.set_yticks(positions, names)
     ax.set_xlim(0.0, 1.0)
     ax.invert_yaxis()
     return label_axes(ax, title or "Random starts that reach the best known maximum",
-                      "fraction of starts", None)
+                      "fraction of starts (grey: stopped at a lower maximum)", None, legend=False)
 
 
 def cost_scaling(sizes, seconds, *, labels, ax=None, xlabel="n", title=None, slopes=None):
@@ -143,4 +145,9 @@ def cost_scaling(sizes, seconds, *, labels, ax=None, xlabel="n", title=None, slo
         text = label if slopes is None else f"{label} (slope {slopes[i]:.2f})"
         ax.loglog(np.asarray(size, dtype=float), 1e3 * np.asarray(sec, dtype=float), marker="o",
                   color=color, label=text)
+    ticks = np.unique(np.concatenate([np.asarray(size, dtype=float) for size in sizes]))
+    ax.set_xticks(ticks, [f"{t:,.0f}" for t in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_formatter(ScalarFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
     return label_axes(ax, title or "Cost of one EM iteration", xlabel, "milliseconds per iteration")
