@@ -34,13 +34,13 @@ True
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import digamma, gammaln, logsumexp
 
+from emteach import _em
 from emteach._validation import (
     as_float_array,
     as_1d_samples,
@@ -215,6 +215,13 @@ def _check_x(x):
     return as_1d_samples(x, "x")
 
 
+def _check_bounds(dof_bounds):
+    low, high = (check_float(b, "dof_bounds", strictly_positive=True) for b in dof_bounds)
+    if not low < high:
+        raise ValueError(f"Expected dof_bounds (low, high) with low < high, got {tuple(dof_bounds)}")
+    return low, high
+
+
 def _check_params(params):
     if not isinstance(params, TMixParams):
         raise ValueError(f"Expected params to be a TMixParams, got {type(params).__name__}")
@@ -333,10 +340,7 @@ def m_step(x, resp, u, log_u, dofs, *, update_dofs=True, dof_bounds=DOF_BOUNDS):
         if a.shape != arrays[0].shape:
             raise ValueError(f"Expected {name} of the shape of resp {arrays[0].shape}, got shape {a.shape}")
     dofs = as_vector(dofs, "dofs", length=arrays[0].shape[1])
-    low, high = (check_float(b, "dof_bounds", strictly_positive=True) for b in dof_bounds)
-    if not low < high:
-        raise ValueError(f"Expected dof_bounds (low, high) with low < high, got {tuple(dof_bounds)}")
-    return _m_step(x, *arrays, dofs, bool(update_dofs), (low, high))
+    return _m_step(x, *arrays, dofs, bool(update_dofs), _check_bounds(dof_bounds))
 
 
 def log_likelihood(x, params) -> float:
@@ -420,21 +424,21 @@ def fit(x, n_components, *, init=None, max_iter=200, tol=1e-8, update_dofs=True,
             raise ValueError(
                 f"Expected init with n_components={n_components}, got {params.n_components}"
             )
-    bounds = tuple(dof_bounds)
-    resp, u, log_u, total = _e_step(x, params)
-    log_likelihoods = [total]
-    converged = False
-    n_evaluations = 0
-    for _ in range(max_iter):
-        params, used = _m_step(x, resp, u, log_u, params.dofs, bool(update_dofs), bounds)
-        n_evaluations += used
-        resp, u, log_u, total = _e_step(x, params)
-        log_likelihoods.append(total)
-        if abs(log_likelihoods[-1] - log_likelihoods[-2]) / x.shape[0] < tol:
-            converged = True
-            break
-    if tol > 0 and not converged:
-        warnings.warn(f"EM for the t mixture did not converge in max_iter={max_iter} iterations",
-                      UserWarning, stacklevel=2)
-    return TMixFit(params, read_only(np.array(log_likelihoods)), len(log_likelihoods) - 1,
-                   converged, n_evaluations)
+    bounds = _check_bounds(dof_bounds)
+    n_evaluations = [0]
+
+    def e_step_(current):
+        resp, u, log_u, total = _e_step(x, current)
+        return (resp, u, log_u, current.dofs), total
+
+    def m_step_(statistics):
+        new, used = _m_step(x, *statistics, bool(update_dofs), bounds)
+        n_evaluations[0] += used
+        return new
+
+    params, log_likelihoods, converged = _em.iterate(
+        e_step_, m_step_, params, n_observations=x.shape[0], max_iter=max_iter, tol=tol,
+        name="EM for the t mixture", unit="point",
+        advice="Raise max_iter or loosen tol; the degrees of freedom often converge slowly.")
+    return TMixFit(params, read_only(log_likelihoods), log_likelihoods.shape[0] - 1, converged,
+                   n_evaluations[0])

@@ -133,3 +133,14 @@ def test_input_errors():
         tmix.m_step([0.0, 1.0, 2.0], resp, u[:2], log_u, [3.0])
     with pytest.raises(ValueError, match="low < high"):
         tmix.m_step([0.0, 1.0, 2.0], resp, u, log_u, [3.0], dof_bounds=(5.0, 2.0))
+
+
+def test_fit_warns_when_it_runs_out_of_iterations(sample):
+    from emteach.gmm import ConvergenceWarning
+
+    _, x, _ = sample
+    with pytest.warns(ConvergenceWarning, match="t mixture did not converge"):
+        result = tmix.fit(x, 2, seed=0, max_iter=3, tol=1e-12)
+    assert result.n_iter == 3 and not result.converged
+    with pytest.raises(ValueError, match="low < high"):
+        tmix.fit(x, 2, dof_bounds=(3.0, 1.0))
