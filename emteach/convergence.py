@@ -62,6 +62,9 @@ class AcceleratedFit:
         SQUAREM cycles whose extrapolation was rejected (it lowered the
         objective or left the parameter space) and replaced by the plain
         EM steps; 0 for plain EM.
+    n_objective : int
+        How many times the objective was called (SQUAREM's safeguard); 0
+        for plain EM or without an objective.
     """
 
     theta: object
@@ -70,6 +73,7 @@ class AcceleratedFit:
     n_iter: int
     converged: bool
     n_fallbacks: int = 0
+    n_objective: int = 0
 
 
 def _as_path(history) -> np.ndarray:
@@ -173,7 +177,7 @@ def _prepare(em_map, theta0, max_iter, tol):
     return scalar, theta, max_iter, tol, step
 
 
-def _record(scalar, theta, history, n_evaluations, n_iter, converged, n_fallbacks=0):
+def _record(scalar, theta, history, n_evaluations, n_iter, converged, n_fallbacks=0, n_objective=0):
     history = np.array(history)
     if scalar:
         history = history[:, 0]
@@ -184,6 +188,7 @@ def _record(scalar, theta, history, n_evaluations, n_iter, converged, n_fallback
         n_iter=n_iter,
         converged=converged,
         n_fallbacks=n_fallbacks,
+        n_objective=n_objective,
     )
 
 
@@ -246,7 +251,8 @@ def squarem(em_map, theta0, *, max_iter=500, tol=1e-10, objective=None) -> Accel
     -------
     AcceleratedFit
         ``history`` holds the parameters after each cycle; ``n_evaluations``
-        counts every call of ``em_map``; ``n_fallbacks`` the rejected cycles.
+        counts every call of ``em_map``, ``n_objective`` every call of
+        ``objective`` (at most two per cycle); ``n_fallbacks`` the rejected cycles.
 
     Notes
     -----
@@ -262,7 +268,11 @@ def squarem(em_map, theta0, *, max_iter=500, tol=1e-10, objective=None) -> Accel
     if objective is not None and not callable(objective):
         raise TypeError(f"Expected objective to be callable or None, got {type(objective).__name__}")
 
+    n_objective = 0
+
     def value(point):
+        nonlocal n_objective
+        n_objective += 1
         return float(objective(float(point[0]) if scalar else point.copy()))
 
     history = [theta]
@@ -305,7 +315,7 @@ def squarem(em_map, theta0, *, max_iter=500, tol=1e-10, objective=None) -> Accel
             if new is None:
                 n_fallbacks += 1
         history.append(theta2 if new is None else new)
-    return _record(scalar, history[-1], history, n_evaluations, n_iter, converged, n_fallbacks)
+    return _record(scalar, history[-1], history, n_evaluations, n_iter, converged, n_fallbacks, n_objective)
 
 
 def mixture_map(x, n_components, n_features, *, reg_covar=1e-6):

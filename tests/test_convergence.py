@@ -107,9 +107,17 @@ def test_mixture_map_is_one_gmm_iteration():
 
 def test_squarem_on_a_slow_mixture_saves_evaluations_and_never_lowers_the_likelihood():
     x, em_map, objective, pack, unpack, start = slow_mixture()
+    calls = []
+
+    def counted(theta):
+        calls.append(1)
+        return objective(theta)
+
     plain = convergence.iterate(em_map, start, tol=1e-6, max_iter=3000)
-    fast = convergence.squarem(em_map, start, tol=1e-6, max_iter=3000, objective=objective)
+    fast = convergence.squarem(em_map, start, tol=1e-6, max_iter=3000, objective=counted)
     assert plain.converged and fast.converged
+    assert fast.n_objective == len(calls) <= 2 * fast.n_iter and plain.n_objective == 0
+    assert fast.n_evaluations + fast.n_objective < plain.n_evaluations / 2  # cheaper even counting the safeguard
     assert fast.n_evaluations < plain.n_evaluations / 3
     values = [objective(theta) for theta in fast.history]
     assert np.all(np.diff(values) >= -1e-9)
