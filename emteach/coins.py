@@ -47,6 +47,7 @@ __all__ = [
     "lower_bound",
     "complete_data_mle",
     "lower_bound_slice",
+    "log_likelihood_grid",
     "fit",
     "CoinsFit",
 ]
@@ -109,6 +110,19 @@ def _log_joint(heads, n_tosses, theta):
     h = heads[:, np.newaxis]
     t = (n_tosses - heads)[:, np.newaxis]
     return _LOG_HALF + xlogy(h, theta) + xlogy(t, 1.0 - theta)
+
+
+def _log_joint_one_coin(heads, n_tosses, grid):
+    """log P(set i, this coin | its heads probability grid[g]) of shape (n_grid, n_sets)."""
+    grid = grid[:, np.newaxis]
+    return _LOG_HALF + xlogy(heads, grid) + xlogy(n_tosses - heads, 1.0 - grid)
+
+
+def _check_grid(grid, name):
+    grid = as_vector(grid, name)
+    if np.any((grid <= 0) | (grid >= 1)):
+        raise ValueError(f"Expected every entry of {name} strictly between 0 and 1")
+    return grid
 
 
 def _e_step(heads, n_tosses, theta):
@@ -284,11 +298,12 @@ def lower_bound(heads, n_tosses, theta, resp) -> float:
     return float(np.sum(resp * log_joint) - np.sum(xlogy(resp, resp)))
 
 
-def lower_bound_slice(heads, n_tosses, theta, grid):
+def lower_bound_slice(heads, n_tosses, theta, grid, resp=None):
     """Return the log-likelihood and the EM lower bound along theta_A.
 
     theta_B stays at ``theta[1]``; the bound uses the responsibilities of the
-    E-step at ``theta``, so it touches the log-likelihood at ``theta[0]``.
+    E-step at ``theta`` (or ``resp`` when given), so it touches the
+    log-likelihood at ``theta[0]``.
 
     Parameters
     ----------
@@ -300,24 +315,68 @@ def lower_bound_slice(heads, n_tosses, theta, grid):
         Where the E-step is done.
     grid : array_like of shape (n_grid,)
         Values of theta_A, strictly between 0 and 1.
+    resp : array_like of shape (n_sets, 2), optional
+        Responsibilities to build the bound from, e.g. those of an earlier
+        E-step, to show the bound after the M-step has moved theta away
+        from where it touches.
 
     Returns
     -------
     log_likelihood : ndarray of shape (n_grid,)
     bound : ndarray of shape (n_grid,)
     current : float
-        theta_A, where the bound touches.
+        theta_A, where the bound touches (when ``resp`` is the E-step's).
     following : float
         The M-step's new theta_A, where the bound is highest (the bound is a
         sum of a theta_A part and a theta_B part, so this does not depend on
         where theta_B is held).
+
+    Notes
+    -----
+    Evaluated for the whole grid at once: with l_A[g, i] the log joint of
+    set i and coin A at theta_A = grid[g] and l_B[i] that of coin B, the
+    log-likelihood is sum_i logaddexp(l_A, l_B) and the bound
+    sum_i (resp[i, 0] l_A + resp[i, 1] l_B) - sum resp log resp.
     """
-    theta = np.asarray(theta, dtype=float)
-    resp = e_step(heads, n_tosses, theta)
-    log_lik = np.array([log_likelihood(heads, n_tosses, (a, theta[1])) for a in grid])
-    bound = np.array([lower_bound(heads, n_tosses, (a, theta[1]), resp) for a in grid])
-    following = float(m_step(heads, n_tosses, resp)[0])
+    heads, n_tosses = _check_data(heads, n_tosses)
+    theta = _check_theta(theta)
+    grid = _check_grid(grid, "grid")
+    if resp is None:
+        resp = _e_step(heads, n_tosses, theta)[0]
+    else:
+        resp = _check_resp(resp, heads.shape[0])
+    joint_a = _log_joint_one_coin(heads, n_tosses, grid)
+    joint_b = _log_joint(heads, n_tosses, theta)[:, 1]
+    log_lik = np.logaddexp(joint_a, joint_b).sum(axis=1)
+    bound = joint_a @ resp[:, 0] + float(joint_b @ resp[:, 1]) - float(np.sum(xlogy(resp, resp)))
+    following = float(_m_step(heads, n_tosses, resp)[0])
     return log_lik, bound, float(theta[0]), following
+
+
+def log_likelihood_grid(heads, n_tosses, grid_a, grid_b):
+    """Return the log-likelihood over a grid of (theta_A, theta_B).
+
+    Parameters
+    ----------
+    heads : array_like of shape (n_sets,)
+        Heads in each set.
+    n_tosses : int or array_like of shape (n_sets,)
+        Tosses in each set.
+    grid_a : array_like of shape (n_a,)
+        Values of theta_A, strictly between 0 and 1.
+    grid_b : array_like of shape (n_b,)
+        Values of theta_B, strictly between 0 and 1.
+
+    Returns
+    -------
+    ndarray of shape (n_b, n_a)
+        Entry [i, j] is :func:`log_likelihood` at (grid_a[j], grid_b[i]),
+        the layout :func:`emteach.plotting.em_path` draws.
+    """
+    heads, n_tosses = _check_data(heads, n_tosses)
+    joint_a = _log_joint_one_coin(heads, n_tosses, _check_grid(grid_a, "grid_a"))
+    joint_b = _log_joint_one_coin(heads, n_tosses, _check_grid(grid_b, "grid_b"))
+    return np.logaddexp(joint_b[:, np.newaxis, :], joint_a[np.newaxis, :, :]).sum(axis=2)
 
 
 def complete_data_mle(heads, n_tosses, coins):

@@ -30,11 +30,16 @@ __all__ = [
     "histogram",
     "stacked_histogram",
     "kde",
+    "kde_bandwidth",
     "gaussian_mle",
     "log_likelihood",
     "log_likelihood_grid",
     "bernoulli_mle",
     "bernoulli_log_likelihood",
+    "SAMPLE_SHAPES",
+    "sample_shape",
+    "shape_pdf",
+    "crossing_points",
 ]
 
 _LOG_2PI = math.log(2.0 * math.pi)
@@ -232,7 +237,7 @@ def _n_bins(x: np.ndarray, bins) -> int:
     return check_int(bins, "bins", minimum=1)
 
 
-def bin_edges(x, bins="sturges") -> np.ndarray:
+def bin_edges(x, bins="sturges", origin=0.0) -> np.ndarray:
     """Return equal-width histogram bin edges covering the sample.
 
     Parameters
@@ -241,22 +246,38 @@ def bin_edges(x, bins="sturges") -> np.ndarray:
         The sample; finite, non-empty.
     bins : int or {"sturges", "scott", "fd"}, default="sturges"
         The number of bins, or the name of the rule that chooses it.
+    origin : float in [0, 1), default=0
+        Shift of the bin grid to the left, as a fraction of the bin width.
+        With ``origin > 0`` one more bin is added on the right, so the
+        edges still cover the sample: the same width, another origin.
 
     Returns
     -------
-    ndarray of shape (n_bins + 1,)
-        Edges from min(x) to max(x). When all values are equal, the edges
-        span [value - 0.5, value + 0.5], as in NumPy.
+    ndarray of shape (n_bins + 1,) or (n_bins + 2,) when ``origin > 0``
+        Edges from min(x) - origin * width, width = (max(x) - min(x)) / n_bins.
+        When all values are equal, the edges span [value - 0.5, value + 0.5]
+        (shifted likewise), as in NumPy.
+
+    Examples
+    --------
+    >>> bin_edges([0.0, 4.0], bins=2, origin=0.5).tolist()
+    [-1.0, 1.0, 3.0, 5.0]
     """
     x = _check_sample(x)
     n_bins = _n_bins(x, bins)
+    origin = check_float(origin, "origin", minimum=0.0)
+    if origin >= 1.0:
+        raise ValueError(f"Expected origin in [0, 1) (a fraction of the bin width), got {origin}")
     low, high = float(x.min()), float(x.max())
     if low == high:
         low, high = low - 0.5, high + 0.5
-    return np.linspace(low, high, n_bins + 1)
+    if origin == 0.0:
+        return np.linspace(low, high, n_bins + 1)
+    width = (high - low) / n_bins
+    return low + width * (np.arange(n_bins + 2) - origin)
 
 
-def histogram(x, bins="sturges", density=True):
+def histogram(x, bins="sturges", density=True, origin=0.0):
     """Compute a histogram with equal-width bins.
 
     Parameters
@@ -268,6 +289,9 @@ def histogram(x, bins="sturges", density=True):
     density : bool, default=True
         If True, return heights that make the histogram integrate to one
         (count / (n * bin width)); if False, return the counts.
+    origin : float in [0, 1), default=0
+        Shift of the bins to the left as a fraction of their width, see
+        :func:`bin_edges`.
 
     Returns
     -------
@@ -288,7 +312,7 @@ def histogram(x, bins="sturges", density=True):
     ([1, 3], [1.0, 2.0, 3.0])
     """
     x = _check_sample(x)
-    edges = bin_edges(x, bins)
+    edges = bin_edges(x, bins, origin)
     n_bins = edges.size - 1
     index = np.searchsorted(edges, x, side="right") - 1
     # The maximum sits on the last edge; it belongs to the last bin.
@@ -360,6 +384,23 @@ def _kde_bandwidth(x: np.ndarray, bandwidth) -> float:
             factor = (0.75 * x.size) ** (-1.0 / 5.0)
         return factor * spread
     return check_float(bandwidth, "bandwidth", strictly_positive=True)
+
+
+def kde_bandwidth(x, bandwidth="scott") -> float:
+    """Return the kernel standard deviation h that :func:`kde` uses.
+
+    Parameters
+    ----------
+    x : array_like of shape (n,)
+        The sample; finite, non-empty.
+    bandwidth : float or {"scott", "silverman"}, default="scott"
+        A number (returned as it is, if > 0) or a rule, see :func:`kde`.
+
+    Returns
+    -------
+    float
+    """
+    return _kde_bandwidth(_check_sample(x), bandwidth)
 
 
 def kde(x, grid, bandwidth="scott"):
@@ -575,3 +616,131 @@ def bernoulli_log_likelihood(theta, successes, trials):
     tails = float(np.sum(trials - successes))
     result = xlogy(heads, theta) + xlogy(tails, 1.0 - theta)
     return float(result) if result.ndim == 0 else result
+
+
+# ---------------------------------------------------------------------------
+# Sample shapes for the histogram experiment, and where two Gaussians cross
+# ---------------------------------------------------------------------------
+
+#: The shapes :func:`sample_shape` draws from: mixtures of Gaussians given as
+#: (weights, means, sds), and "skewed", a shifted log-normal (see
+#: :func:`shape_pdf`).
+SAMPLE_SHAPES = {
+    "normal": ((1.0,), (0.0,), (1.0,)),
+    # The source article's two processes (means 4 sds apart, weights 1/3
+    # and 2/3), scaled to lie around 0.
+    "two processes": ((1.0 / 3.0, 2.0 / 3.0), (-1.5, 1.5), (0.75, 0.75)),
+    "skewed": None,
+    # One point in twenty from a Gaussian five times as wide.
+    "outliers": ((0.95, 0.05), (0.0, 0.0), (1.0, 5.0)),
+}
+
+#: sigma of log(1 + x / 2) for the "skewed" shape.
+_SKEW_SIGMA = 0.5
+
+
+def _check_shape(shape):
+    if shape not in SAMPLE_SHAPES:
+        raise ValueError(f"Expected a shape among {list(SAMPLE_SHAPES)}, got {shape!r}")
+    return SAMPLE_SHAPES[shape]
+
+
+def sample_shape(shape, n, seed=None):
+    """Draw a sample of one of the histogram experiment's shapes.
+
+    Parameters
+    ----------
+    shape : {"normal", "two processes", "skewed", "outliers"}
+        See :data:`SAMPLE_SHAPES`.
+    n : int
+        Sample size, >= 1.
+    seed : None, int or numpy.random.Generator
+        Source of the draws.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+        For a mixture, point i comes from the component of the i-th uniform
+        draw; for "skewed", x = 2 (exp(0.5 z) - 1) with z standard normal.
+    """
+    mixture = _check_shape(shape)
+    n = check_int(n, "n", minimum=1)
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal(n)
+    if mixture is None:
+        return 2.0 * np.expm1(_SKEW_SIGMA * z)
+    weights, means, sds = (np.asarray(v, dtype=float) for v in mixture)
+    component = np.searchsorted(np.cumsum(weights)[:-1], rng.random(n), side="right")
+    return means[component] + sds[component] * z
+
+
+def shape_pdf(shape, grid):
+    """Return the density of one of :func:`sample_shape`'s shapes on a grid.
+
+    Parameters
+    ----------
+    shape : {"normal", "two processes", "skewed", "outliers"}
+        See :data:`SAMPLE_SHAPES`.
+    grid : array_like
+        Where to evaluate (any shape).
+
+    Returns
+    -------
+    ndarray of the shape of ``grid``
+        For "skewed" (x = 2 (Y - 1), log Y ~ N(0, 0.5^2)):
+        f(x) = N(log y | 0, 0.5^2) / (2 y) with y = 1 + x / 2, 0 for x <= -2.
+    """
+    mixture = _check_shape(shape)
+    grid = as_float_array(grid, "grid")
+    if mixture is None:
+        y = 1.0 + grid / 2.0
+        inside = y > 0
+        safe = np.where(inside, y, 1.0)
+        return np.where(inside, pdf(np.log(safe), 0.0, _SKEW_SIGMA) / (2.0 * safe), 0.0)
+    return sum(w * pdf(grid, m, s) for w, m, s in zip(*mixture))
+
+
+def crossing_points(weights, means, sds):
+    """Return where two weighted Gaussian densities are equal.
+
+    There each component has responsibility 1/2: the boundaries between the
+    regions that each component claims.
+
+    Parameters
+    ----------
+    weights, means, sds : array_like of shape (2,)
+        The two components (weights > 0, sds > 0).
+
+    Returns
+    -------
+    ndarray of shape (n_crossings,)
+        Increasing; none, one (equal sds, distinct means) or two (unequal
+        sds; possibly none if one weighted density lies above the other
+        everywhere).
+
+    Notes
+    -----
+    Taking logs of w0 N(x | m0, s0^2) = w1 N(x | m1, s1^2) gives
+    a x^2 + b x + c = 0 with a = 1 / (2 s1^2) - 1 / (2 s0^2),
+    b = m0 / s0^2 - m1 / s1^2 and
+    c = m1^2 / (2 s1^2) - m0^2 / (2 s0^2) + log(w0 s1 / (w1 s0)).
+    """
+    w0, w1 = as_vector(weights, "weights")
+    m0, m1 = as_vector(means, "means")
+    s0, s1 = _check_sd(as_vector(sds, "sds"))
+    if min(w0, w1) <= 0:
+        raise ValueError(f"Expected both weights > 0, got weights={[w0, w1]}")
+    a = 0.5 / s1**2 - 0.5 / s0**2
+    b = m0 / s0**2 - m1 / s1**2
+    c = 0.5 * m1**2 / s1**2 - 0.5 * m0**2 / s0**2 + math.log(w0 * s1 / (w1 * s0))
+    if a == 0.0:
+        return np.array([] if b == 0.0 else [-c / b])
+    disc = b * b - 4.0 * a * c
+    if disc < 0:
+        return np.array([])
+    root = math.sqrt(disc)
+    # The stable pair of roots: q = -(b + sign(b) sqrt(disc)) / 2, x = q / a and c / q.
+    q = -0.5 * (b + math.copysign(root, b))
+    roots = [q / a] + ([c / q] if q != 0.0 else [])
+    return np.unique(np.array(roots))
+

@@ -237,3 +237,34 @@ def test_coins_lower_bound_slice_touches_and_peaks_at_the_m_step():
     assert current == 0.6
     assert following == pytest.approx(coins.fit(heads, n_tosses, max_iter=1).history[1][0])
     assert abs(grid[np.argmax(bound)] - following) <= grid[1] - grid[0]
+
+
+def test_lower_bound_slice_equals_a_loop_of_single_evaluations_and_takes_old_responsibilities():
+    heads, n_tosses = coin_sets()
+    grid = np.linspace(0.05, 0.95, 19)
+    old = coins.e_step(heads, n_tosses, (0.6, 0.5))
+    moved = (0.71, 0.58)
+    log_lik, bound, current, following = coins.lower_bound_slice(heads, n_tosses, moved, grid, resp=old)
+    np.testing.assert_allclose(log_lik, [coins.log_likelihood(heads, n_tosses, (a, moved[1])) for a in grid])
+    np.testing.assert_allclose(bound, [coins.lower_bound(heads, n_tosses, (a, moved[1]), old) for a in grid])
+    assert current == 0.71 and following == pytest.approx(coins.m_step(heads, n_tosses, old)[0])
+    assert np.all(bound <= log_lik + 1e-12)
+    with pytest.raises(ValueError, match="grid strictly between 0 and 1"):
+        coins.lower_bound_slice(heads, n_tosses, moved, [0.0, 0.5])
+
+
+def test_log_likelihood_grid_equals_a_double_loop():
+    import math
+
+    heads, n_tosses = coin_sets()
+    grid_a, grid_b = np.linspace(0.02, 0.98, 7), np.linspace(0.1, 0.9, 5)
+    surface = coins.log_likelihood_grid(heads, n_tosses, grid_a, grid_b)
+    assert surface.shape == (5, 7)
+    # Each entry from the binomial sequence probabilities, written out by hand.
+    for i, b in enumerate(grid_b):
+        for j, a in enumerate(grid_a):
+            total = sum(math.log(0.5 * a ** h * (1 - a) ** (10 - h) + 0.5 * b ** h * (1 - b) ** (10 - h))
+                        for h in heads)
+            assert surface[i, j] == pytest.approx(total, rel=1e-12)
+    with pytest.raises(ValueError, match="grid_b strictly between 0 and 1"):
+        coins.log_likelihood_grid(heads, n_tosses, grid_a, [1.0])

@@ -424,3 +424,71 @@ def test_default_bins_rule_is_sturges():
     heights, edges = density.histogram(x)
     assert edges.size - 1 == 8
     assert np.sum(heights * np.diff(edges)) == pytest.approx(1.0)  # density by default
+
+
+# --- Bin origin, sample shapes and crossing points (the histogram and overlap experiments) ---
+
+
+def test_bin_origin_shifts_the_edges_by_a_fraction_of_the_width():
+    x = np.array([0.0, 1.0, 4.0, 10.0])
+    np.testing.assert_allclose(density.bin_edges(x, 5, origin=0.25), [-0.5, 1.5, 3.5, 5.5, 7.5, 9.5, 11.5])
+    counts, edges = density.histogram(x, 5, density=False, origin=0.25)
+    np.testing.assert_array_equal(counts, np.histogram(x, bins=edges)[0])
+    heights, _ = density.histogram(x, 5, origin=0.25)
+    assert np.sum(heights * np.diff(edges)) == pytest.approx(1.0)
+    np.testing.assert_array_equal(density.bin_edges(x, 5, origin=0.0), np.linspace(0.0, 10.0, 6))
+    with pytest.raises(ValueError, match=r"Expected origin in \[0, 1\)"):
+        density.bin_edges(x, 5, origin=1.0)
+    with pytest.raises(ValueError, match="origin"):
+        density.bin_edges(x, 5, origin=-0.1)
+
+
+@pytest.mark.parametrize("shape", sorted(density.SAMPLE_SHAPES))
+def test_sample_shape_follows_its_density(shape):
+    x = density.sample_shape(shape, 20000, seed=1)
+    assert x.shape == (20000,)
+    np.testing.assert_array_equal(x, density.sample_shape(shape, 20000, seed=1))
+    # Kolmogorov-Smirnov against the CDF obtained by integrating shape_pdf on a fine grid.
+    grid = np.linspace(-40.0, 60.0, 400001)
+    cdf = np.cumsum(density.shape_pdf(shape, grid)) * (grid[1] - grid[0])
+    assert cdf[-1] == pytest.approx(1.0, abs=1e-4)
+    statistic = np.max(np.abs(np.searchsorted(np.sort(x), grid, side="right") / x.size - cdf))
+    assert statistic < 0.015
+
+
+def test_shape_pdf_matches_scipy():
+    from scipy import stats
+
+    grid = np.linspace(-3.0, 5.0, 17)
+    np.testing.assert_allclose(density.shape_pdf("skewed", grid),
+                               stats.lognorm(s=0.5, loc=-2.0, scale=2.0).pdf(grid), atol=1e-12)
+    np.testing.assert_allclose(density.shape_pdf("two processes", grid),
+                               stats.norm.pdf(grid, -1.5, 0.75) / 3 + 2 * stats.norm.pdf(grid, 1.5, 0.75) / 3)
+    with pytest.raises(ValueError, match="Expected a shape among"):
+        density.sample_shape("uniform", 10)
+
+
+def test_crossing_points_are_where_the_weighted_densities_meet():
+    from scipy import stats
+    from scipy.optimize import brentq
+
+    # Equal sds: one crossing, 30 - (25 / 20) log 2 for weights 1/3 and 2/3 (hand formula).
+    np.testing.assert_allclose(density.crossing_points([1 / 3, 2 / 3], [20, 40], [5, 5]),
+                               [30 - 1.25 * math.log(2)])
+    # Unequal sds: two crossings, found by bisection on SciPy's densities.
+    def gap(t):
+        return 0.4 * stats.norm.pdf(t, 20, 5) - 0.6 * stats.norm.pdf(t, 40, 12)
+
+    expected = [brentq(gap, -20, 20), brentq(gap, 20, 39)]
+    np.testing.assert_allclose(density.crossing_points([0.4, 0.6], [20, 40], [5, 12]), expected, rtol=1e-10)
+    # A light narrow component below a heavy wide one everywhere: no crossing.
+    assert density.crossing_points([0.001, 0.999], [0, 0.1], [1, 1.01]).size == 0
+    assert density.crossing_points([0.5, 0.5], [0, 0], [1, 1]).size == 0
+    with pytest.raises(ValueError, match="weights > 0"):
+        density.crossing_points([0, 1], [0, 1], [1, 1])
+
+
+def test_kde_bandwidth_is_scotts_rule_or_the_number_given():
+    x = np.array([0.0, 1.0, 3.0])
+    assert density.kde_bandwidth(x) == pytest.approx(np.std(x, ddof=1) * 3 ** (-1 / 5))
+    assert density.kde_bandwidth(x, 0.3) == 0.3

@@ -17,10 +17,53 @@ def fig_ax():
 
 
 def test_colors_cycle_through_the_okabe_ito_palette():
-    assert plotting.colors(3) == list(plotting.PALETTE[:3])
+    # Blue, orange, vermillion: bluish green (PALETTE[2]) waits until the sixth colour.
+    assert plotting.colors(3) == ["#0072B2", "#E69F00", "#D55E00"]
+    assert sorted(plotting.colors(8)) == sorted(plotting.PALETTE)
     assert plotting.colors(10)[8] == plotting.PALETTE[0]
     with pytest.raises(ValueError, match="non-negative"):
         plotting.colors(-1)
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB.
+_DICHROMACY = {
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                   [0.004733, 0.691367, 0.303900]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]],
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                   [-0.003882, -0.048116, 1.051998]],
+}
+
+
+def _lab(hex_color, matrix=None):
+    """CIELAB (D65) of a colour as seen through a dichromacy matrix."""
+    srgb = np.array([int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    if matrix is not None:
+        linear = np.clip(np.asarray(matrix) @ linear, 0.0, 1.0)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ linear
+    xyz = xyz / np.array([0.9505, 1.0, 1.089])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("vision", sorted(_DICHROMACY))
+def test_first_five_colours_stay_apart_under_each_dichromacy(vision):
+    # Chapter 5 draws up to five components; any two of them must differ by a clearly
+    # visible CIELAB distance (Delta E > 15) as a dichromat sees them.
+    first = plotting.colors(5)
+    seen = [_lab(c, _DICHROMACY[vision]) for c in first]
+    for i in range(5):
+        for j in range(i + 1, 5):
+            assert np.linalg.norm(seen[i] - seen[j]) > 15, (vision, first[i], first[j])
+
+
+def test_components_0_and_2_no_longer_both_turn_teal_under_tritanopia():
+    blue, third = (_lab(c, _DICHROMACY["tritanopia"]) for c in plotting.colors(3)[::2])
+    assert np.linalg.norm(blue - third) > 50
+    # The old third colour, bluish green, was within 20 of blue.
+    assert np.linalg.norm(blue - _lab(plotting.PALETTE[2], _DICHROMACY["tritanopia"])) < 20
 
 
 def test_histogram_draws_the_given_heights_on_the_given_axes(fig_ax):
@@ -43,8 +86,11 @@ def test_histogram_without_axes_makes_a_figure():
     import matplotlib.pyplot as plt
 
     ax = plotting.histogram([1.0], [0.0, 1.0])
-    assert ax.figure is not None
-    plt.close(ax.figure)
+    try:
+        assert ax.figure is plt.gcf() and ax.figure.axes == [ax]
+        np.testing.assert_allclose(ax.patches[0].get_data().values, [1.0])
+    finally:
+        plt.close(ax.figure)
 
 
 def test_stacked_histogram_stacks_groups_to_the_total(fig_ax):
