@@ -39,7 +39,7 @@ import dask.array as da
 import numpy as np
 
 from emteach import gmm
-from emteach._validation import check_int, make_rng
+from emteach._validation import make_rng
 
 __all__ = ["fit", "sufficient_statistics"]
 
@@ -181,13 +181,9 @@ def fit(x, n_components, *, init=None, max_iter=200, tol=1e-6, reg_covar=1e-6,
     n_components, init, _, max_iter, tol, reg_covar = gmm._check_fit_arguments(
         n_samples, n_features, n_components, init, 1, max_iter, tol, reg_covar)
     rng = make_rng(seed)
-    check_int(n_components, "n_components")
 
     def start():
         return init if init is not None else _random_start(x, n_components, reg_covar, rng)
 
-    def run(params):
-        return gmm._run_statistics_em(lambda p: _statistics(x, p), params,
-                                      max_iter, tol, reg_covar, n_samples)
-
-    return gmm._fit_record(gmm._best_of_runs(run, start, 1), max_iter, tol, n_samples)
+    return gmm._fit_by_statistics(lambda params: _statistics(x, params), start, 1, max_iter, tol,
+                                  reg_covar, n_samples)

@@ -153,9 +153,7 @@ def _statistics(xt: np.ndarray, params: gmm.GMMParams, max_abs: np.ndarray):
     """Sufficient statistics of ``params`` on the data xt (d, n), by the compiled pass."""
     d, n = xt.shape
     k = params.n_components
-    inverse, half_log_det = gmm._whitening(params._cholesky)
-    with np.errstate(divide="ignore"):  # a zero weight gives log 0 = -inf, on purpose
-        offsets = np.log(params.weights) - half_log_det - 0.5 * d * gmm._LOG_2PI
+    inverse, offsets = gmm._component_constants(params)
     sizes = np.zeros(k)
     sums = np.zeros((k, d))
     outer = np.zeros((k, d, d))
@@ -243,11 +241,8 @@ def fit(x, n_components, *, init=None, n_init=1, max_iter=200, tol=1e-6,
     def start():
         return init if init is not None else gmm._random_start(xt, n_components, reg_covar, rng)
 
-    def run(params):
-        return gmm._run_statistics_em(lambda p: _statistics(xt, p, max_abs), params,
-                                      max_iter, tol, reg_covar, n_samples)
-
-    return gmm._fit_record(gmm._best_of_runs(run, start, n_init), max_iter, tol, n_samples)
+    return gmm._fit_by_statistics(lambda params: _statistics(xt, params, max_abs), start, n_init,
+                                  max_iter, tol, reg_covar, n_samples)
 
 
 def exp_log_floor(values) -> float:

@@ -416,6 +416,14 @@ def _whitening(cholesky: np.ndarray):
     return inverse, half_log_det
 
 
+def _component_constants(params: GMMParams):
+    """Inverse Cholesky factors (k, d, d) and log weights - half log det - d/2 log 2 pi, (k,)."""
+    inverse, half_log_det = _whitening(params._cholesky)
+    with np.errstate(divide="ignore"):  # a zero weight gives log 0 = -inf, on purpose
+        offsets = np.log(params.weights) - half_log_det - 0.5 * params.n_features * _LOG_2PI
+    return inverse, offsets
+
+
 def _block_size(n_rows: int) -> int:
     """Samples per block so a (n_rows, block) temporary holds about 2**18 numbers."""
     return int(min(2**16, max(2**10, 2**18 // n_rows)))
@@ -434,9 +442,8 @@ def _log_prob_blocks(xt: np.ndarray, params: GMMParams):
     """
     d, n = xt.shape
     k = params.n_components
-    inverse, half_log_det = _whitening(params._cholesky)
-    with np.errstate(divide="ignore"):  # a zero weight gives log 0 = -inf, on purpose
-        offsets = (np.log(params.weights) - half_log_det - 0.5 * d * _LOG_2PI)[:, np.newaxis]
+    inverse, offsets = _component_constants(params)
+    offsets = offsets[:, np.newaxis]
     stacked = inverse.reshape(k * d, d)
     centre = params.means.mean(axis=0)
     shift = np.einsum("jab,jb->ja", inverse, params.means - centre).reshape(k * d, 1)
@@ -1140,7 +1147,19 @@ def _best_of_runs(run, start, n_init):
     return best
 
 
-def _fit_record(best, max_iter, tol, n_samples) -> GMMFit:
+def _fit_by_statistics(statistics, start, n_init, max_iter, tol, reg_covar, n_samples) -> GMMFit:
+    """The whole fit for an implementation that supplies only ``statistics(params)`` and ``start()``.
+
+    Used by :mod:`emteach.fused` and :mod:`emteach.distributed`; warns for
+    the caller of their ``fit``.
+    """
+    def run(params):
+        return _run_statistics_em(statistics, params, max_iter, tol, reg_covar, n_samples)
+
+    return _fit_record(_best_of_runs(run, start, n_init), max_iter, tol, n_samples, stacklevel=4)
+
+
+def _fit_record(best, max_iter, tol, n_samples, stacklevel=3) -> GMMFit:
     """The GMMFit of the best run, warning (for the caller of fit) if it did not converge."""
     params, log_likelihoods, converged = best
     n_iter = log_likelihoods.shape[0] - 1
@@ -1151,7 +1170,7 @@ def _fit_record(best, max_iter, tol, n_samples) -> GMMFit:
             f"log-likelihood still changed by {change:.3g} >= tol={tol:g} in the last one. "
             "Raise max_iter, loosen tol, or try other starts (n_init, seed).",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     return GMMFit(
         params=params,
