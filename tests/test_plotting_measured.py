@@ -21,6 +21,9 @@ def test_increase_histogram_counts_every_iteration():
     assert sum(heights) == increases.size
     assert heights[-1] == 3  # the zero and rounding-level rises, drawn apart
     assert ax.get_title() and ax.get_xlabel() and ax.get_legend() is not None
+    assert ax.get_legend_handles_labels()[1][1] == "|rise| <= 1e-16 (zero up to rounding)"
+    ax = plotting.increase_histogram(np.array([1.0, -0.5, -1e-3, 0.0]))
+    assert ax.get_legend_handles_labels()[1][1] == "rise <= 1e-16, of which 2 below -1e-16"
 
 
 def test_gap_paths_floor_and_axes():

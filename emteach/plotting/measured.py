@@ -47,8 +47,10 @@ def increase_histogram(increases, *, ax=None, title=None, floor=1e-16):
     edges = np.arange(np.floor(np.log10(floor)), np.ceil(max(logs.max(), 0.0) if logs.size else 1.0) + 1.0, 1.0)
     counts, _ = np.histogram(logs, bins=edges)
     ax.bar(edges[:-1] + 0.5, counts, width=0.9, color=PALETTE[0], label="rise > 0 (by decade)")
-    ax.bar([edges[0] - 0.5], [int(low.sum())], width=0.9, color=PALETTE[5],
-           label=f"rise <= {floor:g} (none below -{floor:g})")
+    falls = int(np.sum(increases < -floor))
+    label = (f"|rise| <= {floor:g} (zero up to rounding)" if falls == 0
+             else f"rise <= {floor:g}, of which {falls} below -{floor:g}")
+    ax.bar([edges[0] - 0.5], [int(low.sum())], width=0.9, color=PALETTE[5], label=label)
     ax.set_yscale("log")
     ax.set_ylim(0.5, 30.0 * max(counts.max(initial=1), int(low.sum()), 1))  # room for the legend
     return label_axes(ax, title or "How much each EM iteration raised the log-likelihood",
