@@ -8,6 +8,10 @@ Numerics (pure functions, no plotting):
   kernel density estimates, maximum likelihood.
 - :mod:`emteach.coins` -- EM for the two-coin experiment.
 - :mod:`emteach.gmm` -- Gaussian mixtures: the E-step, the M-step, ``fit``.
+- :mod:`emteach.kmeans` -- k-means (Lloyd's algorithm), EM's hard-assignment limit.
+- :mod:`emteach.starts` -- start methods for mixtures, and matching components between fits.
+- :mod:`emteach.linkage` -- EM for Dempster, Laird and Rubin's genetic linkage counts.
+- :mod:`emteach.convergence` -- EM's linear rate, Aitken and SQUAREM acceleration.
 
 Around them: :mod:`emteach.plotting` (figures from computed arrays),
 :mod:`emteach.widgets` (the chapters' experiments), :mod:`emteach.checks`
