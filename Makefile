@@ -48,7 +48,7 @@ $(STAMP): pyproject.toml $$(VENV_STALE)
 	  if test "$$a" != "$$b"; then echo "Rebuilding $(VENV): it was made by Python $$a, and PYTHON=$(PYTHON) is Python $$b"; rm -rf $(VENV); fi; \
 	fi
 	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON) (`$(PYTHON) --version 2>&1`)"; $(PYTHON) -m venv $(VENV); }
-	@echo "Installing emteach and its dependencies into $(VENV) (1-3 minutes the first time; see README)"
+	@echo "Installing emteach and its dependencies into $(VENV) (several minutes the first time, see README)"
 	$(PY) -m pip install $(PIP_FLAGS) -e ".[test]"
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json

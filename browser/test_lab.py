@@ -1,20 +1,29 @@
 """Each chapter, as a reader meets it: opened in JupyterLab in a real browser.
 
 Not part of ``make test`` (it needs a Chromium from the system's packages);
-run it with ``make test-browser``. For every chapter in book.toml it starts
-from a copy of the book (so nothing is saved over the stored notebooks),
-opens the notebook, runs all cells, and checks that no cell fails, that the
-maths is typeset, that every widget experiment shows a figure, and that
-moving a slider redraws the experiment with the new value in its caption.
+run it with ``make test-browser``. The server is started the way a reader
+starts it, ``python -m emteach lab``, on a copy of the book in a temporary
+folder, so it serves the reader's copies in ``workspace/`` and nothing is
+saved over any stored notebook. For every chapter in book.toml the test opens
+the copy, checks that it is trusted (stored outputs render as the book's
+do), waits for the kernel to be idle, runs all cells, and checks that no cell
+fails, that the maths is typeset, that every widget experiment shows a
+figure, and that moving a control redraws the experiment: a new caption and
+a new image. A last test edits a cell in the workspace copy, saves it, and
+checks that the book's ``notebooks/`` is unchanged.
 """
 
+import hashlib
+import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -22,15 +31,16 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from emteach import book  # noqa: E402
+from emteach import book, workspace  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHAPTERS = book.load(ROOT).chapters
+CHAPTERS = [c for c in book.load(ROOT).chapters if (ROOT / c.file).is_file()]
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-quic",
 ]
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
 def _free_port():
@@ -39,9 +49,13 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def _hashes(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(folder).glob("*.ipynb"))}
+
+
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
-    """A JupyterLab server on a copy of the book; yields (base URL, token)."""
+    """``python -m emteach lab`` on a copy of the book; yields (base URL, token, the copy's root)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) or set CHROMIUM")
     copy = tmp_path_factory.mktemp("book")
@@ -49,28 +63,37 @@ def lab(tmp_path_factory):
     shutil.copy(ROOT / "book.toml", copy / "book.toml")
     port, token = _free_port(), secrets.token_hex(8)
     command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={copy}",
-        # A fresh workspace: no tabs left open by an earlier session.
-        f"--LabApp.workspaces_dir={copy / '.workspaces'}",
+        sys.executable, "-m", "emteach", "lab", "--root", str(copy),
+        "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        # A fresh JupyterLab workspace: no tabs left open by an earlier session.
+        f"--LabApp.workspaces_dir={copy / '.lab-workspaces'}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The notary's database (which notebooks are trusted) of this run only.
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(copy / ".jupyter-data"))
+    log = open(copy / "lab.log", "w")
+    # Its own process group: `emteach lab` runs JupyterLab as a child, and both are stopped together.
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while True:
         try:
             urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
             break
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("JupyterLab did not start within 60 s")
+                os.killpg(server.pid, signal.SIGKILL)
+                pytest.fail("JupyterLab did not start within 90 s:\n" + (copy / "lab.log").read_text()[-2000:])
             time.sleep(0.5)
-    yield base, token
-    server.terminate()
-    server.wait(timeout=20)
+    yield base, token, copy
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+    log.close()
 
 
 @pytest.fixture(scope="session")
@@ -81,32 +104,64 @@ def browser():
         instance.close()
 
 
+def _open(page, lab, name, workspace_name):
+    base, token, _ = lab
+    # A JupyterLab workspace of its own per test, reset, so no other notebook's tab is restored.
+    page.goto(f"{base}/lab/workspaces/{workspace_name}/tree/{name}?reset&token={token}")
+    panel = page.locator(PANEL)
+    heading = panel.locator(".jp-MarkdownOutput h1").first
+    heading.wait_for(timeout=60_000)
+    return panel, heading
+
+
+KERNEL_IDLE = """() => {
+    const panel = document.querySelector('%s');
+    const indicator = panel && panel.querySelector('.jp-Notebook-ExecutionIndicator');
+    const kernel = [...document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem')]
+        .find(e => (e.getAttribute('title') || '').startsWith('Change kernel'));
+    // The indicator says "idle" before any kernel exists, so the status bar must also name one.
+    return indicator !== null && indicator.dataset.status === 'idle'
+        && kernel !== undefined && /Python.*\\| Idle$/.test(kernel.textContent.trim());
+}""" % PANEL
+
+ANY_QUEUED = """() => [...document.querySelectorAll('%s .jp-InputPrompt')].some(p => p.textContent.includes('*'))""" % PANEL
+
+
+def _wait_until_idle(page, timeout=120.0, settle=1.0):
+    """Wait until the notebook's kernel exists and stays idle for ``settle`` seconds."""
+    deadline = time.monotonic() + timeout
+    idle_since = None
+    while time.monotonic() < deadline:
+        if page.evaluate(KERNEL_IDLE) and not page.evaluate(ANY_QUEUED):
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= settle:
+                return
+        else:
+            idle_since = None
+        page.wait_for_timeout(200)
+    pytest.fail(f"the kernel was not idle within {timeout:.0f} s")
+
+
 def _run_all(page):
+    # Pressing Run All before the kernel is ready loses cells now and then: wait first.
+    _wait_until_idle(page)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    # Done when no cell is queued or running ("[*]") and the kernel reports idle.
-    page.wait_for_timeout(1000)
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')];
-            const busy = prompts.some(p => p.textContent.includes('*'));
-            const status = document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar');
-            return !busy && status !== null && /Idle/.test(document.body.innerText);
-        }""",
-        timeout=120_000,
-    )
+    # Queued and running cells show "[*]"; wait for that to start, then to end.
+    page.wait_for_function(ANY_QUEUED, timeout=30_000)
+    _wait_until_idle(page, timeout=180.0)
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
 def test_chapter_runs_in_jupyterlab(lab, browser, chapter):
-    base, token = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    # A workspace of its own per chapter, reset, so no other notebook's tab is restored.
-    page.goto(f"{base}/lab/workspaces/{chapter.stem}/tree/{chapter.file}?reset&token={token}")
-    panel = page.locator(".jp-NotebookPanel:visible")
-    heading = panel.locator(".jp-MarkdownOutput h1").first
-    heading.wait_for(timeout=60_000)
+    name = Path(chapter.file).name
+    panel, heading = _open(page, lab, name, chapter.stem)
     assert heading.inner_text().replace("¶", "").strip() == chapter.title
+    # The workspace copy is trusted, as `emteach lab` signed it.
+    trust = page.locator(".jp-StatusItem-trust")
+    trust.wait_for(timeout=20_000)
+    assert (trust.get_attribute("title") or "").startswith("Notebook trusted"), trust.get_attribute("title")
 
     _run_all(page)
 
@@ -119,7 +174,8 @@ def test_chapter_runs_in_jupyterlab(lab, browser, chapter):
     images.first.wait_for(timeout=30_000)
     output = panel.locator(".widget-output").first
     output.scroll_into_view_if_needed()
-    before = output.inner_text()
+    before_text = output.inner_text()
+    before_image = output.locator("img").first.get_attribute("src")
     sliders = panel.locator(".widget-slider .noUi-handle")
     steps = panel.locator(".widget-button", has_text="step")
     if sliders.count():
@@ -127,12 +183,59 @@ def test_chapter_runs_in_jupyterlab(lab, browser, chapter):
         sliders.first.press("ArrowRight")
     else:
         steps.first.click()
-    # The experiment redraws: new caption text, and a figure in its Output.
+    # The experiment redraws: a new caption AND a new figure in its Output (an
+    # in-between redraw can change one before the other).
     page.wait_for_function(
-        "([el, old]) => el.innerText !== old && el.querySelector('img') !== null",
-        arg=[output.element_handle(), before],
-        timeout=20_000,
+        """([el, oldText, oldImage]) => {
+            const img = el.querySelector('img');
+            return el.innerText !== oldText && img !== null && img.getAttribute('src') !== oldImage;
+        }""",
+        arg=[output.element_handle(), before_text, before_image],
+        timeout=30_000,
     )
     if os.environ.get("BROWSER_SHOTS"):
         page.screenshot(path=str(Path(os.environ["BROWSER_SHOTS"]) / f"{chapter.stem}.png"))
     page.close()
+
+
+def test_editing_the_workspace_copy_leaves_the_book_unchanged(lab, browser, monkeypatch):
+    base, token, copy = lab
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(copy / ".jupyter-data"))  # reset signs the new copy
+    book_before = _hashes(copy / "notebooks")
+    chapter = CHAPTERS[1] if len(CHAPTERS) > 1 else CHAPTERS[0]
+    name = Path(chapter.file).name
+    saved = copy / workspace.WORKSPACE_DIR / name
+    note = f"# a reader's note {secrets.token_hex(4)}"
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    panel, _ = _open(page, lab, name, "edit-" + chapter.stem)
+    editor = panel.locator(".jp-CodeCell .cm-content").first
+    editor.click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.type(note)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while note not in saved.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "the edit was not saved to the workspace copy within 30 s"
+        time.sleep(0.3)
+    page.close()
+
+    # The edit is in the reader's copy, and nowhere in the book.
+    cells = json.loads(saved.read_text(encoding="utf-8"))["cells"]
+    assert any("".join(c["source"]).startswith(note) for c in cells)
+    assert _hashes(copy / "notebooks") == book_before
+    assert not any(note in p.read_text(encoding="utf-8") for p in (copy / "notebooks").glob("*.ipynb"))
+    # JupyterLab does not even serve the book's folder: only the copies.
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{base}/api/contents/notebooks/{name}?content=0&token={token}", timeout=10)
+    assert missing.value.code == 404
+    states = {s.chapter.number: s.state for s in workspace.status(copy)}
+    assert states[chapter.number] == workspace.EDITED
+
+    # And the reader can start over, their copy kept.
+    lines = workspace.reset(copy, [chapter.number])
+    assert (copy / "notebooks" / name).read_bytes() == saved.read_bytes()
+    backup = copy / lines[0].split("kept as ")[1]
+    assert note in backup.read_text(encoding="utf-8")
