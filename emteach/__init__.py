@@ -12,6 +12,10 @@ Numerics (pure functions, no plotting):
 - :mod:`emteach.starts` -- start methods for mixtures, and matching components between fits.
 - :mod:`emteach.linkage` -- EM for Dempster, Laird and Rubin's genetic linkage counts.
 - :mod:`emteach.convergence` -- EM's linear rate, Aitken and SQUAREM acceleration.
+- :mod:`emteach.fused` -- Gaussian-mixture EM in one compiled (numba) pass per iteration.
+- :mod:`emteach.distributed` -- Gaussian-mixture EM as a map-reduce on Dask chunks.
+- :mod:`emteach.naive` -- slow, fragile E-steps (loops, probability space) to measure against.
+- :mod:`emteach.timing` -- EM's time per iteration, measured one way for the book and benchmarks.
 
 Around them: :mod:`emteach.plotting` (figures from computed arrays),
 :mod:`emteach.widgets` (the chapters' experiments), :mod:`emteach.checks`
