@@ -298,6 +298,9 @@ def main(argv=None):
     except book.BookError as error:
         print(f"emteach: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `python -m emteach status | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
