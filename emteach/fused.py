@@ -181,7 +181,7 @@ def sufficient_statistics(x, params) -> gmm.SufficientStatistics:
     """
     params = gmm._check_params(params)
     xt = gmm._check_x(x, params)
-    return _statistics(xt, params, np.abs(xt).max(axis=1))
+    return _statistics(xt, params, gmm._max_abs(xt))
 
 
 def fit(x, n_components, *, init=None, n_init=1, max_iter=200, tol=1e-6,
@@ -236,7 +236,7 @@ def fit(x, n_components, *, init=None, n_init=1, max_iter=200, tol=1e-6,
     n_components, init, n_init, max_iter, tol, reg_covar = gmm._check_fit_arguments(
         n_samples, d, n_components, init, n_init, max_iter, tol, reg_covar)
     rng = make_rng(seed)
-    max_abs = np.abs(xt).max(axis=1)
+    max_abs = gmm._max_abs(xt)
 
     def start():
         return init if init is not None else gmm._random_start(xt, n_components, reg_covar, rng)

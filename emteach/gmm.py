@@ -509,6 +509,11 @@ def _accumulate(xt: np.ndarray, resp: np.ndarray, shift: np.ndarray,
         outer[j] += weighted @ diff.T
 
 
+def _max_abs(xt: np.ndarray) -> np.ndarray:
+    """Largest absolute value of each feature of xt (d, n), without an (d, n) temporary."""
+    return np.maximum(xt.max(axis=1), -xt.min(axis=1))
+
+
 def _statistics_from_resp(xt: np.ndarray, resp: np.ndarray,
                           max_abs: np.ndarray | None = None) -> SufficientStatistics:
     """Statistics of given responsibilities (k, n), measured from their own weighted means.
@@ -526,7 +531,7 @@ def _statistics_from_resp(xt: np.ndarray, resp: np.ndarray,
     for start in range(0, n, step):  # blocks keep the temporaries in cache
         _accumulate(xt[:, start:start + step], resp[:, start:start + step], shift, sums, outer)
     if max_abs is None:
-        max_abs = np.abs(xt).max(axis=1)
+        max_abs = _max_abs(xt)
     return SufficientStatistics(sizes, sums, outer, shift, math.nan, n, max_abs)
 
 
@@ -544,7 +549,7 @@ def _statistics(xt: np.ndarray, params: GMMParams) -> SufficientStatistics:
         total += float(per_sample.sum())
         sizes += resp.sum(axis=1)
         _accumulate(xt[:, where], resp, shift, sums, outer)
-    return SufficientStatistics(sizes, sums, outer, shift, total, n, np.abs(xt).max(axis=1))
+    return SufficientStatistics(sizes, sums, outer, shift, total, n, _max_abs(xt))
 
 
 def _finish_m_step(stats: SufficientStatistics, reg_covar: float) -> GMMParams:
@@ -1072,7 +1077,7 @@ def _random_start(xt: np.ndarray, n_components: int, reg_covar: float,
 def _run_em(xt, params, max_iter, tol, reg_covar):
     """One EM run from ``params``; returns (params, log_likelihoods, converged)."""
     n = xt.shape[1]
-    max_abs = np.abs(xt).max(axis=1)
+    max_abs = _max_abs(xt)
     resp, total = _e_step(xt, params)
     log_likelihoods = [total]
     converged = False
