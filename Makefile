@@ -17,7 +17,7 @@ PYTEST_FLAGS ?= -n 2 --dist loadscope
 # changes the stored figures; the book uses the inline backend.
 unexport MPLBACKEND
 
-.PHONY: help lab lab-book status update reset new test test-browser check toc execute execute-all bench clean FORCE
+.PHONY: help lab lab-book status update reset new test test-browser check toc execute execute-all bench mutate clean FORCE
 
 help: ## list the targets
 	@echo "Usage: make TARGET [VAR=value]   (PYTHON=$(PYTHON), VENV=$(VENV))"
@@ -106,6 +106,19 @@ execute-all: $(STAMP) ## re-run every chapter in notebooks/ and store the output
 
 bench: $(STAMP) ## print the EM speed comparison with scikit-learn
 	$(PY) benchmarks/bench_gmm.py
+
+# Mutation testing, an authors' tool (not part of `make test`): mutmut changes
+# the numerics and the checkers one small edit at a time (pyproject.toml,
+# [tool.mutmut], lists the modules and the fast tests that cover them) and
+# reruns those tests; an edit no test notices is a hole in the tests. Results
+# are kept in mutants/, so a second run only retests what changed.
+mutate: $(STAMP) ## authors: mutation score of the numerics and checkers (mutmut); MUTANTS="emteach.kmeans*" narrows it
+	@$(PY) -c 'import mutmut' 2>/dev/null || $(PY) -m pip install $(PIP_FLAGS) "mutmut>=3.3,<4"
+	-EMTEACH_MUTATE=1 $(THREADS_ONE) $(VENV)/bin/mutmut run --max-children 2 $(MUTANTS) > mutants.log 2>&1; tail -c 300 mutants.log; echo
+	@echo "Survivors (inspect one with: $(VENV)/bin/mutmut show NAME):"
+	@$(VENV)/bin/mutmut results 2>/dev/null | grep -v ": killed" || true
+	@$(VENV)/bin/mutmut export-cicd-stats >/dev/null 2>&1
+	@$(PY) benchmarks/mutation_score.py mutants/mutmut-cicd-stats.json
 
 clean: ## remove .venv and build files (never workspace/, your copies)
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
