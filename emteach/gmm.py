@@ -496,17 +496,35 @@ def _e_step(xt: np.ndarray, params: GMMParams):
     return resp, log_likelihood_total
 
 
-def _accumulate(xt: np.ndarray, resp: np.ndarray, shift: np.ndarray,
-                sums: np.ndarray, outer: np.ndarray) -> None:
-    """Add sum_i resp (x_i - shift_k) and its outer products to sums, outer (in place).
+class _Accumulator:
+    """Adds sum_i resp (x_i - shift_k) and its outer products, block by block, in place.
 
-    ``xt`` is a block (d, m) and ``resp`` its responsibilities (k, m).
+    Two (d, block) buffers are allocated once and reused for every block and
+    component: the blocks are sized to stay in cache (about 2^16 numbers), and
+    no temporary is allocated per block. With ``with_sums=False`` the weighted
+    sums are left to the caller (cheaper when they follow from other sums).
     """
-    for j in range(resp.shape[0]):
-        diff = xt - shift[j][:, np.newaxis]
-        weighted = diff * resp[j]
-        sums[j] += weighted.sum(axis=1)
-        outer[j] += weighted @ diff.T
+
+    def __init__(self, shift: np.ndarray, with_sums: bool = True):
+        k, d = shift.shape
+        self.shift = shift
+        self.with_sums = with_sums
+        self.step = max(256, min(2**16, 2**16 // d))
+        self.sums = np.zeros((k, d))
+        self.outer = np.zeros((k, d, d))
+        self._diff = np.empty((d, self.step))
+        self._weighted = np.empty((d, self.step))
+
+    def add(self, xt: np.ndarray, resp: np.ndarray) -> None:
+        """Add a block xt (d, m <= step) with its responsibilities (k, m)."""
+        m = xt.shape[1]
+        diff, weighted = self._diff[:, :m], self._weighted[:, :m]
+        for j in range(resp.shape[0]):
+            np.subtract(xt, self.shift[j][:, np.newaxis], out=diff)
+            np.multiply(diff, resp[j], out=weighted)
+            if self.with_sums:
+                self.sums[j] += weighted.sum(axis=1)
+            self.outer[j] += weighted @ diff.T
 
 
 def _max_abs(xt: np.ndarray) -> np.ndarray:
@@ -521,35 +539,37 @@ def _statistics_from_resp(xt: np.ndarray, resp: np.ndarray,
     Two passes: the weighted means first, then the sums about them, so the
     covariances are as accurate as a two-pass variance.
     """
-    d, n = xt.shape
-    k = resp.shape[0]
+    n = xt.shape[1]
     sizes = resp.sum(axis=1)
-    shift = (resp @ xt.T) / (sizes + _EPS)[:, np.newaxis]
-    sums = np.zeros((k, d))
-    outer = np.zeros((k, d, d))
-    step = _block_size(2 * d)
-    for start in range(0, n, step):  # blocks keep the temporaries in cache
-        _accumulate(xt[:, start:start + step], resp[:, start:start + step], shift, sums, outer)
+    weighted_sums = resp @ xt.T
+    shift = weighted_sums / (sizes + _EPS)[:, np.newaxis]
+    accumulator = _Accumulator(shift, with_sums=False)
+    step = accumulator.step
+    for start in range(0, n, step):
+        accumulator.add(xt[:, start:start + step], resp[:, start:start + step])
+    # sum_i resp (x_i - shift) = weighted_sums - sizes shift: zero up to rounding here.
+    sums = weighted_sums - sizes[:, np.newaxis] * shift
     if max_abs is None:
         max_abs = _max_abs(xt)
-    return SufficientStatistics(sizes, sums, outer, shift, math.nan, n, max_abs)
+    return SufficientStatistics(sizes, sums, accumulator.outer, shift, math.nan, n, max_abs)
 
 
 def _statistics(xt: np.ndarray, params: GMMParams) -> SufficientStatistics:
     """E-step and sums in one pass over the blocks, measured from params.means."""
-    d, n = xt.shape
-    k = params.n_components
-    sizes = np.zeros(k)
-    sums = np.zeros((k, d))
-    outer = np.zeros((k, d, d))
+    n = xt.shape[1]
+    sizes = np.zeros(params.n_components)
     total = 0.0
-    shift = params.means
+    accumulator = _Accumulator(params.means)
     for where, log_prob in _log_prob_blocks(xt, params):
         resp, per_sample = _normalise(log_prob)
         total += float(per_sample.sum())
         sizes += resp.sum(axis=1)
-        _accumulate(xt[:, where], resp, shift, sums, outer)
-    return SufficientStatistics(sizes, sums, outer, shift, total, n, _max_abs(xt))
+        block = xt[:, where]
+        for start in range(0, block.shape[1], accumulator.step):
+            accumulator.add(block[:, start:start + accumulator.step],
+                            resp[:, start:start + accumulator.step])
+    return SufficientStatistics(sizes, accumulator.sums, accumulator.outer, params.means, total,
+                                n, _max_abs(xt))
 
 
 def _finish_m_step(stats: SufficientStatistics, reg_covar: float) -> GMMParams:
