@@ -17,7 +17,7 @@ PYTEST_FLAGS ?= -n 2 --dist loadscope
 # changes the stored figures; the book uses the inline backend.
 unexport MPLBACKEND
 
-.PHONY: help lab lab-book status update reset new test test-browser check toc execute execute-all bench mutate clean FORCE
+.PHONY: help lab lab-book status update reset new test test-browser check toc execute execute-all html bench mutate clean FORCE
 
 help: ## list the targets
 	@echo "Usage: make TARGET [VAR=value]   (PYTHON=$(PYTHON), VENV=$(VENV))"
@@ -35,7 +35,7 @@ VENV_STALE = $(shell a=`$(PY) -c '$(PYTHON_ID)' 2>/dev/null`; b=`$(PYTHON) -c '$
 # Set-up, in order: (1) stop at once on a Python older than $(PYTHON_MIN) (pip would
 # otherwise backtrack for many minutes before failing); (2) rebuild a venv that
 # does not run or was made by another Python; (3) install.
-$(STAMP): pyproject.toml $$(VENV_STALE)
+$(STAMP): pyproject.toml jupyter/overrides.json $$(VENV_STALE)
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "emteach needs Python $(PYTHON_MIN) or newer, but '$(PYTHON)' is not found; run: make $(MAKECMDGOALS) PYTHON=python3.X"; exit 1; }
 	@found=`$(PYTHON) -c 'import platform; print(platform.python_version())' 2>&1` || { \
 	  echo "emteach needs Python $(PYTHON_MIN) or newer, but $(PYTHON) does not run: `echo "$$found" | head -n 1`"; exit 1; }; \
@@ -103,6 +103,11 @@ execute: $(STAMP) ## re-run a chapter and store its outputs: make execute NB=not
 
 execute-all: $(STAMP) ## re-run every chapter in notebooks/ and store the outputs
 	$(PY) -m emteach execute notebooks/*.ipynb
+
+# The static book: every chapter's STORED outputs as web pages that read
+# offline from file:// (local MathJax, solutions folded); nothing is re-run.
+html: $(STAMP) ## build the static book in build/html/ from the stored outputs (open build/html/index.html, offline)
+	$(PY) -m emteach html
 
 bench: $(STAMP) ## print the EM speed comparison with scikit-learn
 	$(PY) benchmarks/bench_gmm.py

@@ -119,6 +119,21 @@ def _update(args):
     return 0
 
 
+def _html(args):
+    import time
+
+    from emteach import html
+
+    root = book.find_root(args.root)
+    start = time.perf_counter()
+    pages = html.build(root, args.out)
+    out = pages[0].parent
+    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    print(f"wrote {len(pages)} pages to {out} ({size / 1e6:.1f} MB, {time.perf_counter() - start:.0f} s); "
+          f"open {pages[0]} in a browser (works offline)")
+    return 0
+
+
 def _new(args):
     from emteach import scaffold
 
@@ -278,6 +293,10 @@ def _parser():
     new.add_argument("--minutes", type=int, default=30, help="estimated time (default: 30)")
     root_option(new)
     new.set_defaults(run=_new)
+    html = commands.add_parser("html", help="build the static book in build/html/ from the stored outputs (reads offline)")
+    html.add_argument("--out", default=None, help="output folder (default: build/html in the book's root)")
+    root_option(html)
+    html.set_defaults(run=_html)
     return parser
 
 

@@ -329,7 +329,11 @@ def show_intro(key, root=None):
     """Display a chapter's estimated time and objectives, read from book.toml.
 
     Call it from the chapter's first code cell: the manifest stays the one
-    place where objectives and times are written.
+    place where objectives and times are written. It also registers the
+    book's alt text for figures (:func:`emteach.plotting.alt.register_alt_text`):
+    from then on every matplotlib figure the chapter shows is stored with
+    ``output.metadata["image/png"]["alt"]`` made from its titles and axis
+    labels, which the static book (``python -m emteach html``) uses.
 
     Parameters
     ----------
@@ -341,7 +345,18 @@ def show_intro(key, root=None):
     from IPython.display import Markdown, display
 
     chapter = load(find_root(root)).chapter(key)
+    _register_alt_text()
     display(Markdown(intro_markdown(chapter)))
+
+
+def _register_alt_text():
+    """Register figure alt text if pyplot is already in use (chapters import it first)."""
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        from emteach.plotting.alt import register_alt_text
+
+        register_alt_text()
 
 
 def intro_markdown(chapter):

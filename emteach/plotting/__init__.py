@@ -4,6 +4,7 @@ Split by topic; every public name is re-exported here, so ``emteach.plotting.X``
 ``core`` holds chapters 0-5; one module per later chapter.
 """
 from emteach.plotting.core import *  # noqa: F401,F403
+from emteach.plotting.alt import *  # noqa: F401,F403
 from emteach.plotting.struggles import *  # noqa: F401,F403
 from emteach.plotting.applications import *  # noqa: F401,F403
 from emteach.plotting.measured import *  # noqa: F401,F403
