@@ -104,6 +104,14 @@ def browser():
         instance.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A new tab, closed after the test even when it fails (open tabs slow the next ones)."""
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    yield tab
+    tab.close()
+
+
 def _open(page, lab, name, workspace_name):
     base, token, _ = lab
     # A JupyterLab workspace of its own per test, reset, so no other notebook's tab is restored.
@@ -153,14 +161,13 @@ def _run_all(page):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
-def test_chapter_runs_in_jupyterlab(lab, browser, chapter):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def test_chapter_runs_in_jupyterlab(lab, page, chapter):
     name = Path(chapter.file).name
     panel, heading = _open(page, lab, name, chapter.stem)
     assert heading.inner_text().replace("¶", "").strip() == chapter.title
     # The workspace copy is trusted, as `emteach lab` signed it.
     trust = page.locator(".jp-StatusItem-trust")
-    trust.wait_for(timeout=20_000)
+    trust.wait_for(state="attached", timeout=20_000)  # the status bar may hide it when crowded
     assert (trust.get_attribute("title") or "").startswith("Notebook trusted"), trust.get_attribute("title")
 
     _run_all(page)
@@ -195,10 +202,9 @@ def test_chapter_runs_in_jupyterlab(lab, browser, chapter):
     )
     if os.environ.get("BROWSER_SHOTS"):
         page.screenshot(path=str(Path(os.environ["BROWSER_SHOTS"]) / f"{chapter.stem}.png"))
-    page.close()
 
 
-def test_editing_the_workspace_copy_leaves_the_book_unchanged(lab, browser, monkeypatch):
+def test_editing_the_workspace_copy_leaves_the_book_unchanged(lab, page, monkeypatch):
     base, token, copy = lab
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(copy / ".jupyter-data"))  # reset signs the new copy
     book_before = _hashes(copy / "notebooks")
@@ -207,9 +213,9 @@ def test_editing_the_workspace_copy_leaves_the_book_unchanged(lab, browser, monk
     saved = copy / workspace.WORKSPACE_DIR / name
     note = f"# a reader's note {secrets.token_hex(4)}"
 
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
     panel, _ = _open(page, lab, name, "edit-" + chapter.stem)
     editor = panel.locator(".jp-CodeCell .cm-content").first
+    editor.scroll_into_view_if_needed(timeout=30_000)
     editor.click()
     page.keyboard.press("Control+Home")
     page.keyboard.type(note)
@@ -220,7 +226,6 @@ def test_editing_the_workspace_copy_leaves_the_book_unchanged(lab, browser, monk
     while note not in saved.read_text(encoding="utf-8"):
         assert time.monotonic() < deadline, "the edit was not saved to the workspace copy within 30 s"
         time.sleep(0.3)
-    page.close()
 
     # The edit is in the reader's copy, and nowhere in the book.
     cells = json.loads(saved.read_text(encoding="utf-8"))["cells"]
