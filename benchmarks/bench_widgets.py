@@ -84,11 +84,14 @@ def moves_of(control):
     if isinstance(control, widgets.FloatLogSlider):
         exponents = np.linspace(control.min, control.max, MOVES // 2)
         values = [control.base ** e for e in np.concatenate([exponents, exponents[::-1]])]
+    elif isinstance(control, widgets.IntSlider):
+        # Distinct neighbours only: a move to the same value would redraw nothing.
+        span = list(range(control.min, control.max + 1, control.step))
+        cycle = span[1:] + span[::-1][1:-1] + [control.min] if len(span) > 1 else []
+        values = (cycle * MOVES)[:MOVES]
     elif hasattr(control, "min") and hasattr(control, "max"):
         values = np.linspace(control.min, control.max, MOVES // 2 + 1)[1:]
         values = np.concatenate([values, values[::-1][1:], [control.min]])
-        if isinstance(control, widgets.IntSlider):
-            values = [int(round(v)) for v in values]
     else:
         return []
     return [(lambda v: lambda: setattr(control, "value", v))(value) for value in values[:MOVES]]
@@ -102,17 +105,25 @@ def _option_values(control):
 
 
 def time_experiment(module, name):
-    """Return {control: [ms per move]} for one experiment."""
+    """Return {control: [ms per move that redrew]} for one experiment.
+
+    Controls that only set up the next action (a run cap, a number of
+    starts) redraw nothing when moved; such moves are not counted.
+    """
     experiment = getattr(module, name)()
+    out = module.output_of(experiment)
     results = {}
     for description, control in module.controls_of(experiment).items():
         if not isinstance(control, (widgets.ValueWidget, widgets.Button)) or control.layout.display == "none":
             continue
         times = []
         for move in moves_of(control):
+            shown = out.outputs
             start = time.perf_counter()
             move()
-            times.append(1000 * (time.perf_counter() - start))
+            elapsed = 1000 * (time.perf_counter() - start)
+            if out.outputs is not shown:
+                times.append(elapsed)
         if times:
             results[description] = times
     return results

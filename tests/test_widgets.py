@@ -112,16 +112,22 @@ def test_widget_figures_are_legible_at_their_size(name):
 
 
 def _line_vertices_in_legend(ax):
-    """Count the vertices of the axes' visible lines that fall inside its legend's box."""
+    """Count the points of the axes' visible lines, bars and scatter points inside its legend's box."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import StepPatch
+
     legend = ax.get_legend()
     if legend is None:
         return 0
     box = legend.get_window_extent()
+    drawn = [ax.transData.transform(line.get_xydata()) for line in ax.get_lines()
+             if line.get_visible() and line.get_xydata().size]
+    drawn += [patch.get_transform().transform(patch.get_path().vertices) for patch in ax.patches
+              if isinstance(patch, StepPatch) and patch.get_visible()]
+    drawn += [ax.transData.transform(points.get_offsets()) for points in ax.collections
+              if isinstance(points, PathCollection) and points.get_visible()]
     count = 0
-    for line in ax.get_lines():
-        if not line.get_visible() or line.get_xydata().size == 0:
-            continue
-        xy = ax.transData.transform(line.get_xydata())
+    for xy in drawn:
         inside = ((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
                   & (xy[:, 0] >= ax.bbox.x0) & (xy[:, 0] <= ax.bbox.x1)  # clipped parts are not drawn
                   & (xy[:, 1] >= ax.bbox.y0) & (xy[:, 1] <= ax.bbox.y1))
@@ -130,7 +136,7 @@ def _line_vertices_in_legend(ax):
 
 
 @pytest.mark.parametrize("name", EXPERIMENTS)
-def test_legends_cover_no_curve(name):
+def test_legends_cover_no_data(name):
     fig = widgets.figure_of(getattr(widgets, name)())
     fig.canvas.draw()
     for ax in fig.axes:
@@ -287,6 +293,11 @@ def test_likelihood_explorer_moves_the_point_and_reports_the_log_likelihood():
     _assert_blit_matches_full_draw(experiment)
     controls["sample size"].value = 4000
     assert f"at mean = {np.mean(x):.2f}, sd = {np.std(x):.2f}" in widgets.caption_of(out)
+    star = widgets.figure_of(experiment).axes[1].lines[0]
+    assert tuple(star.get_xydata()[0]) == pytest.approx((np.mean(x), np.std(x)))
+    _assert_blit_matches_full_draw(experiment)  # the sample's histogram and surface were redrawn
+    controls["sample size"].value = 200
+    _assert_blit_matches_full_draw(experiment)  # and the cached background of n = 200 reused
 
 
 def test_likelihood_explorer_jumps_to_the_mle_and_resamples():
@@ -320,6 +331,7 @@ def test_likelihood_explorer_two_processes_fit_badly_with_one_gaussian():
     # The true two-process density explains the same data far better than the best single Gaussian.
     truth = float(np.sum(np.log(stats.norm.pdf(x, 20, 5) / 3 + 2 * stats.norm.pdf(x, 40, 5) / 3)))
     assert truth - _number(r"maximum (-[\d.]+)", caption) > 1000
+    _assert_blit_matches_full_draw(experiment)
 
 
 def test_likelihood_explorer_starts_where_asked_on_the_shared_grid():

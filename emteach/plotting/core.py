@@ -828,6 +828,28 @@ def mixture_1d(edges, heights, grid, component_densities, *, names=None, title=N
     return ax
 
 
+def ellipse_shape(covariance):
+    """Return the standard deviations along a 2-D covariance's axes and the major axis's angle.
+
+    Parameters
+    ----------
+    covariance : ndarray of shape (2, 2)
+        Symmetric, positive semi-definite.
+
+    Returns
+    -------
+    sds : ndarray of shape (2,)
+        Square roots of the eigenvalues, largest first: an ellipse at
+        Mahalanobis radius s has width ``2 s sds[0]`` and height ``2 s sds[1]``.
+    angle : float
+        Direction of the largest eigenvector, in degrees (as
+        :class:`matplotlib.patches.Ellipse` takes it).
+    """
+    covariance = np.asarray(covariance, dtype=float)
+    values, vectors = np.linalg.eigh((covariance + covariance.T) / 2)
+    return np.sqrt(np.maximum(values[::-1], 0.0)), float(np.degrees(np.arctan2(vectors[1, -1], vectors[0, -1])))
+
+
 def covariance_ellipses(means, covariances, *, n_std=(1.0, 2.0), ax=None, names=None, component_colors=None):
     """Draw each component's mean and its covariance as ellipses.
 
@@ -863,10 +885,9 @@ def covariance_ellipses(means, covariances, *, n_std=(1.0, 2.0), ax=None, names=
     ax = _axes(ax)
     palette = component_colors or colors(means.shape[0])
     for k, (mean, covariance) in enumerate(zip(means, covariances)):
-        values, vectors = np.linalg.eigh((covariance + covariance.T) / 2)
-        angle = np.degrees(np.arctan2(vectors[1, -1], vectors[0, -1]))
+        sds, angle = ellipse_shape(covariance)
         for index, radius in enumerate(n_std):
-            width, height = 2 * radius * np.sqrt(np.maximum(values[::-1], 0.0))
+            width, height = 2 * radius * sds
             ax.add_patch(
                 Ellipse(mean, width, height, angle=angle, fill=False, edgecolor=palette[k],
                         linewidth=2.0 if index == 0 else 1.2, linestyle="-" if index == 0 else "--")

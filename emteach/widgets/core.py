@@ -275,6 +275,9 @@ class LiveFigure:
     axes : Axes or ndarray of Axes
     dynamic : list of matplotlib.artist.Artist
         The artists a control changes; everything else is background.
+    key : hashable
+        Names the state of the background artists (with the axes limits, it
+        picks the cached background); change it with them.
 
     Notes
     -----
@@ -289,14 +292,19 @@ class LiveFigure:
         self.fig, self.axes = _fixed_figure(nrows, ncols, figsize=figsize, **margins)
         self.canvas = FigureCanvasAgg(self.fig)
         self.dynamic = []
+        self.key = None
         self._backgrounds = OrderedDict()
 
     def _limits(self):
         return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes)
 
     def draw(self, key=None):
-        """Bring the canvas up to date, redrawing only the dynamic artists if possible."""
-        full_key = (key, self._limits())
+        """Bring the canvas up to date, redrawing only the dynamic artists if possible.
+
+        ``key`` (by default the attribute ``key``) names the state of the
+        background artists: a view sets it whenever it changes one of them.
+        """
+        full_key = (self.key if key is None else key, self._limits())
         background = self._backgrounds.get(full_key)
         if background is None:
             # Texts are blanked rather than hidden: matplotlib places an axes title
@@ -375,7 +383,7 @@ def _on_change(callback, *controls):
 def _experiment(rows, out, live):
     """Stack rows of controls above ``out``; remember the figure for :func:`figure_of`."""
     box = widgets.VBox([widgets.HBox(row) for row in rows] + [out])
-    box._emteach_live = live
+    box._emteach_live = live  # a LiveFigure, or a function returning the one shown now
     return box
 
 
@@ -396,7 +404,7 @@ def figure_of(widget):
     live = getattr(widget, "_emteach_live", None)
     if live is None:
         raise ValueError(f"Expected an experiment built by emteach.widgets, got {type(widget).__name__}")
-    return live.fig
+    return (live() if callable(live) else live).fig
 
 
 # --- Chapter 0 (welcome) -----------------------------------------------------
@@ -577,6 +585,7 @@ class _HistogramView:
         ax.set_xlim(*xlim)
         ax.set_ylim(0.0, self.top)
         ax.set_ylabel("count per bin" if counts else "density")
+        self.live.key = counts  # the y label is part of the background
         ax.set_title(f"{x.size} points, {n_bins} bins ({rule}), bin width {width:.3f}")
         caption = f"sample size = {x.size}, rule = {rule}, bins = {n_bins}, bin width = {width:.3f}"
         if origin:
@@ -774,14 +783,14 @@ class _LikelihoodView:
     def _set_sample(self, x, means, sds):
         """Draw what depends on the sample only: histogram, MLE curve, surface, best point."""
         left, right = self.left, self.right
-        for extra in self.live.fig.axes[2:]:  # the colour bar, before its parent axes is cleared
-            extra.remove()
-        for ax in (left, right):
-            ax.clear()
         self.best = density.gaussian_mle(x)
         self.grid = np.linspace(means[0] - sds[-1], means[-1] + sds[-1], 300)
         heights, edges = density.histogram(x, "fd")
         self.hist_top = float(np.max(heights))
+        surface = density.log_likelihood_grid(x, means, sds)
+        if self.sample_key is not None:
+            self._move_sample(x, means, sds, heights, edges, surface)
+            return
         plotting.histogram(heights, edges, ax=left, label=f"{x.size} data points")
         plotting.curve(self.grid, density.pdf(self.grid, *self.best), ax=left, color=plotting.PALETTE[7],
                        linestyle="--", linewidth=1.5, label="maximum likelihood")
@@ -791,7 +800,6 @@ class _LikelihoodView:
         left.set_xlim(self.grid[0], self.grid[-1])
         plotting.label_axes(left, "log-likelihood", "x", "density", legend=False)
         self.legend = left.legend(loc="upper left", frameon=False)
-        surface = density.log_likelihood_grid(x, means, sds)
         plotting.log_likelihood_surface(means, sds, surface, point=self.best, best=self.best, ax=right,
                                         depths=_DEPTHS, label_contours=False,
                                         title="Log-likelihood (star: best, dot: yours)")
@@ -801,8 +809,37 @@ class _LikelihoodView:
         right.set_xlim(means[0], means[-1])
         right.set_ylim(sds[0], sds[-1])
         legible(self.live.fig)
-        self.live.dynamic = [self.choice, self.legend, left.title, self.point]
-        self.live.forget()
+        self._set_dynamic()
+        self.top = None
+
+    def _set_dynamic(self):
+        """Everything that depends on the sample or the choice is redrawn over a background of axes only."""
+        left, right = self.left, self.right
+        surface = [c for c in right.collections if hasattr(c, "levels")][:2]
+        self.live.dynamic = [*left.patches[:2], left.lines[0], self.choice, self.legend, left.title, *surface,
+                             right.lines[0], self.point]
+
+    def _move_sample(self, x, means, sds, heights, edges, surface):
+        """Point the sample's artists at another sample (the background is redrawn or reused)."""
+        left, right = self.left, self.right
+        for bars in left.patches[:2]:
+            bars.set_data(heights, edges)
+        self.legend.get_texts()[0].set_text(f"{x.size} data points")
+        left.lines[0].set_data(self.grid, density.pdf(self.grid, *self.best))
+        self.choice.set_xdata(self.grid)
+        left.set_xlim(self.grid[0], self.grid[-1])
+        # The same levels and colours as plotting.log_likelihood_surface, so its colour bar still holds.
+        filled, lines = [c for c in right.collections if hasattr(c, "levels")][:2]
+        drop = (np.max(surface) - surface).T
+        options = {"zorder": filled.get_zorder()}
+        filled.remove()
+        lines.remove()
+        right.contourf(means, sds, drop, levels=filled.levels, cmap=filled.get_cmap(), extend="max", **options)
+        right.contour(means, sds, drop, levels=lines.levels, colors="white", linewidths=0.6, **options)
+        right.lines[0].set_data([self.best[0]], [self.best[1]])
+        right.set_xlim(means[0], means[-1])
+        right.set_ylim(sds[0], sds[-1])
+        self._set_dynamic()
         self.top = None
 
     def update(self, x, mean, sd, *, means=None, sds=None, sample_key=None):
@@ -1021,16 +1058,21 @@ class _OverlapView:
         legible(self.live.fig)
         self.y_top = None
 
-    def _legends(self, threshold, labels):
+    def _legends(self, threshold, fit):
+        """Legends with fixed labels (the numbers are in the titles and caption): background."""
+        if self.live.key == (threshold, fit):
+            return
         top, bottom = self.live.axes
         self.top_legend.remove()
         self.bottom_legend.remove()
-        handles = self.bars[:2] + self.curves[:2] + ([self.curves[2]] if self.curves[2].get_visible() else [])
-        names = ["points from process 0", "points from process 1", *labels][: len(handles)]
+        handles = self.bars[:2] + self.curves[:2] + ([self.curves[2]] if fit else [])
+        names = ["points from process 0", "points from process 1", "process 0 \u00d7 its weight",
+                 "process 1 \u00d7 its weight", "fitted by EM"][: len(handles)]
         self.top_legend = top.legend(handles, names, loc="upper left", frameon=False, ncol=2, fontsize=FONT_SIZE)
         self.bottom_legend = bottom.legend([self.shade, *self.resp_lines],
                                            [f"max responsibility < {threshold:g}", "process 0", "process 1"],
                                            loc="upper left", frameon=False, ncol=3, fontsize=FONT_SIZE)
+        self.live.key = (threshold, fit)
 
     def update(self, distance=20.0, sd=5.0, *, n=(4000, 8000), threshold=AMBIGUITY_THRESHOLD, seed=0,
                sd_ratio=1.0, weight=None, fit=False):
@@ -1058,7 +1100,6 @@ class _OverlapView:
         self.bars[0].set_data(tops[0], edges, baseline=0.0)
         self.bars[1].set_data(tops[1], edges, baseline=tops[0])
         self.bars[2].set_data(tops[1], edges)
-        labels = [f"{weights[k]:.2f} \u00d7 N({means[k]:.1f}, {sds[k]:.1f}\u00b2)" for k in range(2)]
         for k in range(2):
             self.curves[k].set_ydata(components[:, k])
         estimate = None
@@ -1078,7 +1119,8 @@ class _OverlapView:
         needed = float(max(np.max(tops[1]), np.max(components)))
         self.y_top = _headroom(self.y_top, 1.75 * needed)
         top.set_ylim(0.0, self.y_top)
-        top.set_title(f"Means {distance:.1f} apart, sds {sds[0]:.1f} and {sds[1]:.1f}")
+        top.set_title(f"{weights[0]:.2f} \u00d7 N({means[0]:.1f}, {sds[0]:.1f}\u00b2) + "
+                      f"{weights[1]:.2f} \u00d7 N({means[1]:.1f}, {sds[1]:.1f}\u00b2)")
         self.shade.set_data(grid, 0.0, 1.0, where=grid_resp.max(axis=1) < threshold)
         for k in range(2):
             self.resp_lines[k].set_ydata(grid_resp[:, k])
@@ -1087,9 +1129,9 @@ class _OverlapView:
             if where is not None:
                 line.set_xdata([where, where])
         bottom.set_title(f"{100 * ambiguous:.1f}% of the points are ambiguous (max responsibility < {threshold:g})")
-        self._legends(threshold, labels + ["fitted by EM"])
+        self._legends(threshold, estimate is not None)
         self.live.dynamic = [*self.bars, *self.curves, top.title, self.shade, *self.resp_lines,
-                             *self.crossing_lines, bottom.title, self.top_legend, self.bottom_legend]
+                             *self.crossing_lines, bottom.title]
         where = ", ".join(f"{c + 0.0:.1f}".replace("-0.0", "0.0") for c in crossings) if crossings.size else "none"
         caption = (
             f"distance between means = {distance:.1f}, sd = {sd:.1f}: {100 * ambiguous:.1f}% of the points "
@@ -1197,12 +1239,26 @@ def overlap_explorer(seed=0):
 # --- Chapters 4-5 ------------------------------------------------------------
 
 
+def _nice_limits(low, high, pad_low=0.0, pad_high=0.0):
+    """Pad [low, high] and round it outwards to multiples of a 1-2-5 step.
+
+    Nearby states then share their axis limits, so blitting reuses their
+    background instead of drawing a new one for every small change.
+    """
+    span = max(high - low, 1e-6 * max(1.0, abs(high)))
+    low, high = low - pad_low * span, high + pad_high * span
+    raw = (high - low) / 4.0
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = power * min((m for m in (1.0, 2.0, 5.0, 10.0) if m * power >= raw), default=10.0)
+    return float(np.floor(low / step) * step), float(np.ceil(high / step) * step)
+
+
 def _history_view(ax, log_likelihoods, previous):
     """Axis limits for a log-likelihood history that change only now and then.
 
-    The x axis doubles (10, 20, 40, ... iterations) and the y axis grows by
-    a third of the climb so far when the curve reaches its top: a stepper's
-    redraws reuse the background almost always.
+    The x axis doubles (10, 20, 40, ... iterations); the y axis, rounded out
+    to 1-2-5 steps with half the climb as headroom, changes only when the
+    curve leaves it: a stepper's redraws reuse the background almost always.
     """
     values = np.asarray(log_likelihoods, dtype=float)
     iteration = values.size - 1
@@ -1210,12 +1266,13 @@ def _history_view(ax, log_likelihoods, previous):
     while x_high < iteration:
         x_high *= 2
     low, high = float(values.min()), float(values.max())
-    span = max(high - low, 1e-3 * max(1.0, abs(high)))
     if previous is not None:
         (x_prev, (y_low, y_high)) = previous
         if x_prev == x_high and y_low <= low and high <= y_high:
             return previous
-    limits = (x_high, (low - 0.08 * span, high + 0.35 * span))
+    # Before the first step there is no climb to scale by: guess 2% of the value.
+    low = min(low, high - 0.02 * abs(high)) if values.size == 1 else low
+    limits = (x_high, _nice_limits(low, high, 0.05, 0.5))
     ax.set_xlim(-0.5, x_high + 0.5)
     ax.set_ylim(*limits[1])
     return limits
@@ -1318,9 +1375,10 @@ class _MixtureModel:
         e_resp, _ = gmm.e_step(self.x, params)
         current = float(params.means[0, 0])
         following = float(gmm.m_step(self.x, e_resp).means[0, 0])
-        # Zoom on the step: the likelihood of 300 points is steep in the mean.
-        half_width = max(3.0, 2.5 * abs(following - current))
-        centre = (current + following) / 2
+        # Zoom on the step: the likelihood of 300 points is steep in the mean. The
+        # window moves in whole units and widens in steps, so most steps keep its limits.
+        half_width = float(max(3.0, 2.0 ** np.ceil(np.log2(max(2.5 * abs(following - current), 1e-9)))))
+        centre = float(np.round((current + following) / 2))
         grid = np.linspace(centre - half_width, centre + half_width, 61)
         return (grid, *gmm.lower_bound_slice(self.x, params, grid))
 
@@ -1399,7 +1457,7 @@ class _EmView:
 
     def __init__(self, figsize=(12.0, 4.5)):
         self.live = LiveFigure(1, 3, figsize=figsize, left=0.075, right=0.95, bottom=0.3, top=0.92, wspace=0.42)
-        self.model_key = None
+        self.built = False
 
     def _build(self, run):
         model = run.model
@@ -1449,16 +1507,15 @@ class _EmView:
 
     def update(self, run, rebuild=False):
         model = run.model
-        if rebuild or self.model_key is None:
+        if rebuild or not self.built:
             self._build(run)
-        self.model_key = True
-        left, middle, right = self.live.axes
+            self.built = True
+        left, middle, _ = self.live.axes
         grid, log_lik, bound, current, following = run.slice
         iteration = len(run.path) - 1
         ll_line, bound_line, touch, top, guide = self.slice_lines
         ll_line.set_data(grid, log_lik)
         bound_line.set_data(grid, bound)
-        now = model.coordinates(run.path[-1])[0] if not run.e_done else current
         touch.set_data([current], [np.interp(current, grid, log_lik)])
         touch.set_visible(run.e_done)
         top.set_data([following], [np.interp(following, grid, bound)])
@@ -1469,7 +1526,7 @@ class _EmView:
         if (self.slice_limits is None or not (self.slice_limits[0] <= low - 0.4 * span)
                 or not (high + 0.05 * span <= self.slice_limits[1])
                 or (self.slice_limits[1] - self.slice_limits[0]) > 3.0 * 1.7 * span):
-            self.slice_limits = (low - 0.6 * span, high + 0.1 * span)
+            self.slice_limits = _nice_limits(low, high, 0.6, 0.1)
         left.set_ylim(*self.slice_limits)
         if run.e_done:
             left.set_title(f"Iteration {iteration}: the bound touches")
@@ -1477,9 +1534,6 @@ class _EmView:
             left.set_title(f"Iteration {iteration}: M-step at the top of the bound")
         _update_history(middle, self.history, run.log_likelihoods, run.bounds)
         self.history_limits = _history_view(middle, run.log_likelihoods, self.history_limits)
-        if self.history_limits is not None:
-            middle.set_xlim(-0.5, self.history_limits[0] + 0.5)
-            middle.set_ylim(*self.history_limits[1])
         path = np.array([model.coordinates(p) for p in run.path])
         path_line, start, end = self.path_lines
         path_line.set_data(path[:, 0], path[:, 1])
@@ -1491,7 +1545,6 @@ class _EmView:
             caption += f", bound after the last M-step = {run.bounds[-1]:.4f}"
         if not run.e_done:
             caption += "; M-step done, the next E-step makes the bound touch again"
-        del now
         return caption
 
 
@@ -1553,7 +1606,7 @@ def em_stepper():
     run = _button("run", f"up to {RUN_ITERATIONS} iterations, until it settles")
     reset = _button("reset", "back to the start")
     out = output_area(height="380px")
-    view = _EmView()
+    views = {}  # one figure per model, built on first use: switching back costs no rebuild
     state = {}
 
     def starts():
@@ -1565,8 +1618,10 @@ def em_stepper():
         return (theta_a.value, theta_b.value) if coins_shown else (mean_0.value, mean_1.value)
 
     def restart(change=None):
-        rebuild = state.get("key") != menu.value
-        state.update(run=_EmRun(_em_model(menu.value, starts())), key=menu.value)
+        rebuild = menu.value not in views
+        if rebuild:
+            views[menu.value] = _EmView()
+        state.update(run=_EmRun(_em_model(menu.value, starts())), view=views[menu.value])
         redraw(rebuild=rebuild)
 
     def act(action):
@@ -1576,7 +1631,7 @@ def em_stepper():
         return handler
 
     def redraw(rebuild=False):
-        current = state["run"]
+        current, view = state["run"], state["view"]
         e_button.disabled = current.e_done
         show(out, view.live, view.update(current, rebuild=rebuild))
 
@@ -1589,7 +1644,7 @@ def em_stepper():
     reset.on_click(lambda _: restart())
     restart()
     return _experiment([[menu, theta_a, theta_b, mean_0, mean_1], [e_button, m_button, step, run, reset]], out,
-                       view.live)
+                       lambda: state["view"].live)
 
 
 # Chapter 5: step EM on two-dimensional data.
@@ -1753,11 +1808,16 @@ class _GmmView:
             self._build(run, axis_labels)
             self.key = key
         params = run.params
-        for patch in list(left.patches):
-            patch.remove()
-        for line in list(left.lines):
-            line.remove()
-        plotting.covariance_ellipses(params.means, params.covariances, ax=left)
+        # The ellipses and mean markers drawn by plotting.mixture_2d, moved in place
+        # (two ellipses per component, 1 and 2 sd, then one marker per component).
+        for k, (mean, covariance) in enumerate(zip(params.means, params.covariances)):
+            sds, angle = plotting.ellipse_shape(covariance)
+            for radius, patch in zip((1.0, 2.0), left.patches[2 * k: 2 * k + 2]):
+                patch.set_center(mean)
+                patch.set_width(2 * radius * sds[0])
+                patch.set_height(2 * radius * sds[1])
+                patch.set_angle(angle)
+            left.lines[k].set_data([mean[0]], [mean[1]])
         self.points.set_facecolor(plotting.responsibility_colors(run.resp))
         iteration = len(run.log_likelihoods) - 1
         left.set_title(f"Iteration {iteration}: colours = responsibilities")
@@ -1840,8 +1900,14 @@ def gmm_stepper():
     run = _button("run", "until it settles, or the run cap")
     reset = _button("reset", "back to the random start")
     out = output_area(height="400px")
-    view = _GmmView()
+    views = {}  # one figure per (data, components), built on first use
     state = {}
+
+    def view():
+        key = (menu.value, components.value)
+        if key not in views:
+            views[key] = _GmmView()
+        return views[key]
 
     def restart(change=None):
         x, axis_labels = gmm_data(menu.value)
@@ -1874,7 +1940,8 @@ def gmm_stepper():
         redraw()
 
     def redraw():
-        show(out, view.live, view.update(state["run"], key=(menu.value, components.value),
+        current = view()
+        show(out, current.live, current.update(state["run"], key=(menu.value, components.value),
                                          axis_labels=state["axis_labels"], name=_dataset_name(menu.value),
                                          seed=seed.value, extra=state["extra"]))
 
@@ -1884,4 +1951,4 @@ def gmm_stepper():
     reset.on_click(lambda _: restart())
     restart()
     return _experiment([[menu, components, seed], [start, reg_covar, n_init, cap], [step, run, reset]], out,
-                       view.live)
+                       lambda: view().live)
