@@ -6,6 +6,7 @@ request to anything but the local server (or a ``file://`` / ``data:`` /
 made.
 """
 
+import json
 import os
 import secrets
 import shutil
@@ -71,7 +72,10 @@ def start_lab(folder, *extra):
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
-        f"--LabApp.workspaces_dir={Path(folder) / '.workspaces'}", *extra,
+        f"--LabApp.workspaces_dir={Path(folder) / '.workspaces'}",
+        # Settings of its own: jupyterlab-deck saves "presenting" in the user's
+        # settings, which would start every later JupyterLab in a slideshow.
+        f"--LabApp.user_settings_dir={Path(folder) / '.user-settings'}", *extra,
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
@@ -92,14 +96,19 @@ def start_lab(folder, *extra):
 @pytest.fixture(scope="session")
 def deck_lab(tmp_path_factory):
     """JupyterLab on a copy of the book, with the repository's settings
-    (jupyter/overrides.json: the slides' sizes) and the app exposed to the
-    page so a test can run commands; yields (base URL, token)."""
+    (jupyter/overrides.json: the slides' sizes), every cell rendered, and the
+    app exposed to the page so a test can run commands; yields (base URL, token)."""
     copy = tmp_path_factory.mktemp("deckbook")
     shutil.copytree(ROOT / "notebooks", copy / "notebooks")
     shutil.copy(ROOT / "book.toml", copy / "book.toml")
     settings = copy / ".settings"
     settings.mkdir()
-    shutil.copy(ROOT / "jupyter" / "overrides.json", settings / "overrides.json")
+    overrides = json.loads((ROOT / "jupyter" / "overrides.json").read_text(encoding="utf-8"))
+    # Every cell rendered, on screen or not: with the default windowing
+    # (content-visibility) Chromium leaves off-screen cells out of its
+    # accessibility tree, and the accessibility test reads every control.
+    overrides.setdefault("@jupyterlab/notebook-extension:tracker", {})["windowingMode"] = "none"
+    (settings / "overrides.json").write_text(json.dumps(overrides), encoding="utf-8")
     server, base, token = start_lab(
         copy, "--LabApp.expose_app_in_browser=True", f"--LabApp.app_settings_dir={settings}")
     yield base, token

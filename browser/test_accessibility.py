@@ -1,0 +1,80 @@
+"""Every widget control in every chapter, as a screen reader meets it.
+
+Opens each chapter in JupyterLab in Chromium, runs it, and reads Chromium's
+own accessibility tree (DevTools ``Accessibility.getPartialAXTree``) for
+every control inside a widget experiment: each must have a non-empty
+accessible name, and each slider must announce the value its readout shows
+(``aria-valuetext``, e.g. 2000 points rather than option index 5).
+"""
+
+import pytest
+
+from conftest import ROOT, offline_context, open_and_run
+from emteach import book
+
+CHAPTERS = book.load(ROOT).chapters
+CONTROLS = (
+    ".jp-OutputArea-output .jupyter-widgets :is(.noUi-handle, [role=slider], select, button, "
+    "input:not([type=hidden]), textarea, [role=checkbox], [role=combobox], [role=button])"
+)
+COLLECT = f"""() => {{
+    const seen = new Set();
+    window.__emteachControls = [...document.querySelectorAll({CONTROLS!r})].filter(e => {{
+        if (seen.has(e) || e.getClientRects().length === 0) return false;
+        seen.add(e); return true;
+    }});
+    return window.__emteachControls.map(e => {{
+        const box = e.closest('.widget-slider, .widget-hslider, .widget-vslider');
+        const readout = box && box.querySelector('.widget-readout');
+        return {{html: e.outerHTML.slice(0, 160), readout: readout ? (readout.value || readout.innerText || '').trim() : null}};
+    }});
+}}"""
+
+
+def _ax_nodes(page, cdp, count):
+    """Chromium's accessibility node of each collected control, by DOM node."""
+    backend = []
+    for index in range(count):
+        handle = cdp.send("Runtime.evaluate", {"expression": f"window.__emteachControls[{index}]"})
+        backend.append(cdp.send("DOM.describeNode", {"objectId": handle["result"]["objectId"]})["node"]["backendNodeId"])
+    tree = {n.get("backendDOMNodeId"): n for n in cdp.send("Accessibility.getFullAXTree")["nodes"]}
+    found = []
+    for node_id in backend:
+        node = tree.get(node_id)
+        if node is None or node.get("ignored"):
+            reasons = ",".join(str(r.get("name")) for r in (node or {}).get("ignoredReasons", []))
+            found.append({"role": f"not in the tree ({reasons or 'missing'})", "name": "", "value": None, "valuetext": None})
+            continue
+        properties = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+        found.append({
+            "role": node.get("role", {}).get("value"),
+            "name": (node.get("name") or {}).get("value", ""),
+            "value": (node.get("value") or {}).get("value"),
+            "valuetext": properties.get("valuetext"),
+        })
+    return found
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
+def test_accessibility_every_control_named(chromium, deck_lab, chapter):
+    base, token = deck_lab
+    context, blocked = offline_context(chromium)
+    page = context.new_page()
+    open_and_run(page, base, token, chapter, f"a11y-{chapter.stem}")
+    controls = page.evaluate(COLLECT)
+    assert controls, "no widget control found after running the chapter"
+    cdp = context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("Accessibility.enable")
+    unnamed, silent = [], []
+    for control, node in zip(controls, _ax_nodes(page, cdp, len(controls))):
+        if not str(node["name"]).strip():
+            unnamed.append(f"{node['role']}: {control['html']}")
+        if node["role"] == "slider" and control["readout"]:
+            spoken = str(node["valuetext"] or node["value"] or "")
+            if control["readout"] not in spoken:
+                silent.append(f"slider announces {spoken!r} but shows {control['readout']!r}: {control['html']}")
+    assert unnamed == [], f"{len(unnamed)} control(s) without an accessible name:\n" + "\n".join(unnamed)
+    assert silent == [], "\n".join(silent)
+    assert blocked == []
+    context.close()
