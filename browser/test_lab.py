@@ -36,10 +36,6 @@ from emteach import book, workspace  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHAPTERS = [c for c in book.load(ROOT).chapters if (ROOT / c.file).is_file()]
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic",
-]
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
@@ -68,6 +64,8 @@ def lab(tmp_path_factory):
         f"--IdentityProvider.token={token}",
         # A fresh JupyterLab workspace: no tabs left open by an earlier session.
         f"--LabApp.workspaces_dir={copy / '.lab-workspaces'}",
+        # Settings of its own (jupyterlab-deck saves "presenting" in the user's settings).
+        f"--LabApp.user_settings_dir={copy / '.user-settings'}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
@@ -96,18 +94,14 @@ def lab(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
-def page(browser):
-    """A new tab, closed after the test even when it fails (open tabs slow the next ones)."""
-    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+def page(chromium):
+    """A new tab, closed after the test even when it fails (open tabs slow the next ones).
+
+    ``chromium`` is conftest.py's one Playwright browser for the whole session
+    (a second sync Playwright in the same process cannot start).
+    """
+    tab = chromium.new_page(viewport={"width": 1400, "height": 1000})
     yield tab
     tab.close()
 
