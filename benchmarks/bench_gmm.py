@@ -123,7 +123,7 @@ def ms_per_iteration(runners, x, start, few, many, repeats):
                                    clock=CLOCK["clock"])
 
 
-def line(values, first=36, width=14):
+def line(values, first=36, width=16):
     """Print one row of a table: the first column left-aligned, the rest right-aligned."""
     values = [str(v) for v in values]
     print(values[0].ljust(first) + "".join(v.rjust(width) for v in values[1:]))

@@ -10,7 +10,7 @@ So one EM iteration is:
 * **finish**: the M-step's closed form on the totals
   (:func:`emteach.gmm.m_step_from_statistics`), on the client.
 
-Only the parameters travel to the workers and only k (d^2 + d + 1) + 2
+Only the parameters travel to the workers and only k (d^2 + 2 d + 1) + d + 2
 numbers per chunk travel back; the data never leave their workers. The
 code runs on whatever Dask scheduler is active: the threads of this
 process, a ``dask.distributed`` LocalCluster, or a cluster on other
