@@ -55,7 +55,9 @@ def test_static_chapter_page_offline(chromium, site, chapter):
     raw = [t for t in text if RAW_LATEX.search(t)]
     assert raw == [], f"raw LaTeX left untypeset: {raw[:2]}"
     assert page.locator(".MathJax, .MathJax_Display").count() > 0
-    assert page.locator(".MathJax .merror, .MathJax_Display .merror").count() == 0, "a TeX error in the maths"
+    assert page.locator(".MathJax .merror, .MathJax_Display .merror, .MathJax_Error").count() == 0, \
+        "a TeX error or a [Math Processing Error] in the maths"
+    assert "Math Processing Error" not in page.locator("body").inner_text()
 
     images = page.locator("img")
     assert images.count() > 0
