@@ -642,13 +642,13 @@ def test_gmm_stepper_start_methods_and_the_random_responsibilities_stall():
     controls = widgets.controls_of(experiment)
     x = data.old_faithful()
     iterations = {}
-    for method in ("points", "kmeans++", "responsibilities"):
+    for method in ("random points", "k-means++", "k-means", "random responsibilities"):
         controls["start"].value = method
         assert "iteration 0:" in widgets.caption_of(out)
         controls["run"].click()
         iterations[method] = int(_number(r"iteration (\d+):", widgets.caption_of(out)))
     # Random responsibilities put every mean near the data's mean: EM needs far more iterations to separate them.
-    assert iterations["responsibilities"] > 2 * iterations["kmeans++"]
+    assert iterations["random responsibilities"] > 2 * iterations["k-means++"]
     controls["reset"].click()
     weights = [float(w) for w in re.search(r"weights = \(([\d.]+), ([\d.]+)\)", widgets.caption_of(out)).groups()]
     assert weights == pytest.approx([0.5, 0.5], abs=0.05)
@@ -672,7 +672,7 @@ def test_gmm_stepper_best_of_n_starts_cap_and_reg_covar():
     assert _number(r"log-likelihood = (-[\d.]+)", caption) == pytest.approx(max(finals), abs=0.06)
     controls["best of n starts"].value = 1
     controls["run cap"].value = 1000
-    controls["start"].value = "responsibilities"
+    controls["start"].value = "random responsibilities"
     controls["run"].click()
     assert int(_number(r"iteration (\d+):", widgets.caption_of(out))) <= 1000
     before = widgets.caption_of(out)
@@ -705,7 +705,7 @@ def test_gmm_stepper_figure_matches_the_widget():
 def test_gmm_start_puts_means_on_distinct_points_with_the_data_covariance():
     x, labels = widgets.gmm_data("faithful")
     assert x.shape == (272, 2) and labels[0].startswith("eruption")
-    for method in ("points", "kmeans++"):
+    for method in ("random points", "k-means++"):
         start = widgets.gmm_start(x, 3, seed=1, method=method)
         assert np.allclose(start.weights, 1 / 3)
         rows = [np.flatnonzero(np.all(x == mean, axis=1)) for mean in start.means]
@@ -713,7 +713,7 @@ def test_gmm_start_puts_means_on_distinct_points_with_the_data_covariance():
         np.testing.assert_allclose(start.covariances[2], np.cov(x.T, bias=True) + 1e-6 * np.eye(2))
     with pytest.raises(ValueError, match="Expected a data set among"):
         widgets.gmm_data("iris")
-    with pytest.raises(ValueError, match="Expected a start method among"):
+    with pytest.raises(ValueError, match="Expected method among"):
         widgets.gmm_start(x, 2, 0, method="nearest")
 
 

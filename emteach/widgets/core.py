@@ -43,7 +43,21 @@ from matplotlib.legend import Legend
 from matplotlib.text import Text
 from PIL import Image
 
-from emteach import coins, data, density, gmm, kmeans, plotting
+from emteach import coins, data, density, gmm, plotting, starts
+
+__all__ = [
+    "WIDGET_DPI", "FONT_SIZE", "new_figure", "caption_record", "figure_output", "show", "output_area",
+    "caption_of", "controls_of", "output_of", "figure_of", "legible", "LiveFigure",
+    "normal_curve_explorer", "normal_curve_figure",
+    "HISTOGRAM_RULES", "HISTOGRAM_SIZES", "HISTOGRAM_SHAPES", "BANDWIDTH_RANGE", "histogram_figure",
+    "histogram_explorer",
+    "LIKELIHOOD_SIZES", "LIKELIHOOD_DATA", "likelihood_grid", "likelihood_sample", "likelihood_figure",
+    "likelihood_explorer",
+    "AMBIGUITY_THRESHOLD", "AMBIGUITY_THRESHOLDS", "overlap_figure", "overlap_explorer",
+    "EM_MODELS", "RUN_ITERATIONS", "RUN_TOL", "em_stepper_figure", "em_stepper",
+    "GMM_DATASETS", "THREE_CLUSTERS", "GMM_STARTS", "GMM_REG_COVARS", "GMM_RUN_CAPS", "gmm_data", "gmm_start",
+    "gmm_stepper_figure", "gmm_stepper",
+]
 
 #: Pixel density of widget figures: sharp enough, and fast to redraw.
 WIDGET_DPI = 80
@@ -1659,9 +1673,8 @@ THREE_CLUSTERS = (
     (((1.0, 0.6), (0.6, 1.0)), ((0.6, 0.0), (0.0, 0.6)), ((1.2, -0.5), (-0.5, 0.5))),
 )
 
-#: The random starts of the 2-D stepper: (menu entry, key of :func:`gmm_start`).
-GMM_STARTS = (("random points", "points"), ("k-means++", "kmeans++"),
-              ("random responsibilities", "responsibilities"))
+#: The random starts of the 2-D stepper: the methods of :func:`emteach.starts.start`.
+GMM_STARTS = starts.METHODS
 
 #: reg_covar values offered by the 2-D stepper.
 GMM_REG_COVARS = (("1e-6", 1e-6), ("1e-3", 1e-3), ("0.01", 1e-2), ("0.1", 1e-1), ("0", 0.0))
@@ -1692,8 +1705,8 @@ def gmm_data(key):
     raise ValueError(f"Expected a data set among {[k for _, k in GMM_DATASETS]}, got {key!r}")
 
 
-def gmm_start(x, n_components, seed, method="points", reg_covar=1e-6):
-    """Return a random start for EM.
+def gmm_start(x, n_components, seed, method="random points", reg_covar=1e-6):
+    """Return a random start for EM (the stepper's; :func:`emteach.starts.start`).
 
     Parameters
     ----------
@@ -1703,17 +1716,16 @@ def gmm_start(x, n_components, seed, method="points", reg_covar=1e-6):
         Number of components, at most n_samples.
     seed : int or numpy.random.Generator
         Source of the random choices.
-    method : {"points", "kmeans++", "responsibilities"}
-        "points": means at ``n_components`` data points drawn uniformly
-        without replacement; "kmeans++": means at data points chosen by
-        k-means++ seeding (:func:`emteach.kmeans.kmeans_plusplus`); both with
-        equal weights and every covariance the covariance of the whole data
-        (from an M-step with one component that owns every point, plus
-        ``reg_covar``), so each component starts by seeing all the data.
-        "responsibilities": scikit-learn's ``init_params="random"``, an
-        M-step from uniform random responsibilities normalised per point;
-        every mean starts near the data's mean, which makes EM stall on
-        symmetric data for many iterations before the components separate.
+    method : str
+        One of :data:`emteach.starts.METHODS`. "random points" (the default)
+        puts the means at data points drawn uniformly without replacement,
+        with equal weights and every covariance the covariance of the whole
+        data, so each component starts by seeing all the data; "k-means++"
+        spreads those points out; "k-means" starts from k-means' clusters
+        (scikit-learn's default); "random responsibilities" is an M-step
+        from uniform random responsibilities (scikit-learn's
+        ``init_params="random"``): every mean starts near the data's mean,
+        and EM stalls for many iterations before the components separate.
     reg_covar : float
         Added to the covariances' diagonals.
 
@@ -1721,20 +1733,7 @@ def gmm_start(x, n_components, seed, method="points", reg_covar=1e-6):
     -------
     emteach.gmm.GMMParams
     """
-    x = np.asarray(x, dtype=float)
-    rng = np.random.default_rng(seed)
-    if method == "responsibilities":
-        resp = rng.uniform(size=(x.shape[0], n_components))
-        return gmm.m_step(x, resp / resp.sum(axis=1, keepdims=True), reg_covar=reg_covar)
-    if method == "points":
-        means = x[rng.choice(x.shape[0], size=n_components, replace=False)]
-    elif method == "kmeans++":
-        means = kmeans.kmeans_plusplus(x, n_components, seed=rng)
-    else:
-        raise ValueError(f"Expected a start method among {[k for _, k in GMM_STARTS]}, got {method!r}")
-    overall = gmm.m_step(x, np.ones((x.shape[0], 1)), reg_covar=reg_covar)
-    return gmm.GMMParams(np.full(n_components, 1.0 / n_components), means,
-                         np.repeat(overall.covariances, n_components, axis=0))
+    return starts.start(x, n_components, method, seed=seed, reg_covar=reg_covar)
 
 
 def _gmm_em_step(x, params, reg_covar=1e-6):
@@ -1836,7 +1835,8 @@ def _dataset_name(key):
     return dict((k, label) for label, k in GMM_DATASETS)[key]
 
 
-def gmm_stepper_figure(dataset="faithful", n_components=2, seed=0, n_steps=0, *, start="points", reg_covar=1e-6):
+def gmm_stepper_figure(dataset="faithful", n_components=2, seed=0, n_steps=0, *, start="random points",
+                       reg_covar=1e-6):
     """Return the 2-D stepper's figure and caption after ``n_steps`` iterations.
 
     The same picture as :func:`gmm_stepper` shows with these settings after
@@ -1852,8 +1852,8 @@ def gmm_stepper_figure(dataset="faithful", n_components=2, seed=0, n_steps=0, *,
         Seed of the random start, see :func:`gmm_start`.
     n_steps : int
         EM iterations to run from the start.
-    start : {"points", "kmeans++", "responsibilities"}
-        How the start is drawn, see :func:`gmm_start`.
+    start : str
+        How the start is drawn, one of :data:`emteach.starts.METHODS`.
     reg_covar : float
         Added to the covariances' diagonals in every M-step.
 
@@ -1879,7 +1879,7 @@ def gmm_stepper():
     ipywidgets.VBox
         A "data" menu (Old Faithful or three simulated clusters), sliders
         "components" (1 to 5) and "seed" (of the random start), menus
-        "start" (random points, k-means++, or scikit-learn's random
+        "start" (random points, k-means++, k-means, or scikit-learn's random
         responsibilities, which stall), "reg_covar" and "run cap" (50 to
         1,000 iterations), a slider "best of n starts", and the buttons
         "step", "run" (until the log-likelihood rises by less than 1e-6 per
@@ -1892,7 +1892,7 @@ def gmm_stepper():
     menu = _menu("data", GMM_DATASETS, "faithful")
     components = _value_slider(widgets.IntSlider, "components", 2, 1, 5, 1)
     seed = _value_slider(widgets.IntSlider, "seed", 0, 0, 20, 1)
-    start = _menu("start", GMM_STARTS, "points")
+    start = _menu("start", GMM_STARTS, "random points")
     reg_covar = _menu("reg_covar", GMM_REG_COVARS, 1e-6)
     n_init = _value_slider(widgets.IntSlider, "best of n starts", 1, 1, 10, 1)
     cap = _menu("run cap", GMM_RUN_CAPS, RUN_ITERATIONS)
