@@ -171,19 +171,23 @@ def test_chapter_runs_in_jupyterlab(lab, page, chapter):
     assert not [t for t in texts if "Error" in t or "Traceback" in t], texts
     assert panel.locator("mjx-container").count() > 0, "no typeset maths"
 
-    images = panel.locator(".widget-output img")
-    images.first.wait_for(timeout=30_000)
-    output = panel.locator(".widget-output").first
-    output.scroll_into_view_if_needed()
+    # The first experiment with a figure; off-screen cells are not rendered
+    # (content-visibility), so wait for it in the page, then scroll to it.
+    cell = panel.locator(".jp-CodeCell:has(.widget-output img)").first
+    cell.wait_for(state="attached", timeout=30_000)
+    cell.scroll_into_view_if_needed()
+    output = cell.locator(".widget-output:has(img)").first
+    output.locator("img").first.wait_for(timeout=30_000)
     before_text = output.inner_text()
     before_image = output.locator("img").first.get_attribute("src")
-    sliders = panel.locator(".widget-slider .noUi-handle")
-    steps = panel.locator(".widget-button", has_text="step")
+    # Move that experiment's own first control.
+    sliders = cell.locator(".widget-slider .noUi-handle")
+    steps = cell.locator(".widget-button", has_text="step")
     if sliders.count():
         sliders.first.focus()
         sliders.first.press("ArrowRight")
     else:
-        steps.first.click()
+        (steps if steps.count() else cell.locator(".widget-button")).first.click()
     # The experiment redraws: a new caption AND a new figure in its Output (an
     # in-between redraw can change one before the other).
     page.wait_for_function(
