@@ -123,11 +123,19 @@ KERNEL_IDLE = """() => {
 }"""
 
 
+def stop_deck(page):
+    """Leave a slideshow that jupyterlab-deck restored from its settings."""
+    if page.evaluate("() => document.body.dataset.jpDeckMode === 'presenting'"):
+        page.evaluate("window.jupyterapp.commands.execute('deck:stop')")
+        page.wait_for_function("() => document.body.dataset.jpDeckMode !== 'presenting'", timeout=30_000)
+
+
 def open_and_run(page, base, token, chapter, workspace):
     """Open a chapter in JupyterLab, wait for its kernel, run every cell."""
     page.goto(f"{base}/lab/workspaces/{workspace}/tree/{chapter.file}?reset&token={token}")
     page.locator(".jp-NotebookPanel:visible .jp-MarkdownOutput h1").first.wait_for(timeout=90_000)
     page.wait_for_function(KERNEL_IDLE, timeout=180_000)
+    stop_deck(page)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_timeout(1000)
     page.wait_for_function(

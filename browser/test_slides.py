@@ -11,7 +11,7 @@ work on a slide (RISE's separate slideshow app, built against JupyterLab
 import os
 from pathlib import Path
 
-from conftest import ROOT, offline_context, open_and_run
+from conftest import ROOT, offline_context, open_and_run, stop_deck
 from emteach import book
 
 CHAPTERS = book.load(ROOT).chapters
@@ -76,6 +76,7 @@ def test_slide_experiment_redraws_offline(chromium, deck_lab):
         ".map(i => i.getBoundingClientRect().height)")
     assert heights and max(heights) <= 720, heights
     assert blocked == [], f"requests to the network: {blocked[:3]}"
+    stop_deck(page)  # deck remembers 'presenting' in the server's settings
     context.close()
 
 
@@ -112,4 +113,5 @@ def test_slide_deck_never_shows_solutions(chromium, deck_lab):
     assert len(seen) > 5, "the deck did not advance"
     assert shown_solutions == set(), f"solution cells shown on slides: {sorted(shown_solutions)}"
     assert blocked == []
+    stop_deck(page)
     context.close()
