@@ -52,6 +52,7 @@ from emteach._validation import (
     make_rng,
     read_only,
 )
+from emteach.kmeans import _plusplus_indices
 
 __all__ = [
     "ConvergenceWarning",
@@ -1067,16 +1068,9 @@ def _random_start(xt: np.ndarray, n_components: int, reg_covar: float,
                   rng: np.random.Generator) -> GMMParams:
     """Means seeded by k-means++ (D^2 sampling), data covariance, equal weights."""
     d, n = xt.shape
-    chosen = [int(rng.integers(n))]
-    nearest = np.sum((xt - xt[:, chosen[0], np.newaxis]) ** 2, axis=0)
-    for _ in range(1, n_components):
-        cumulative = np.cumsum(nearest)
-        if cumulative[-1] > 0:
-            index = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
-        else:  # every point coincides with a chosen one
-            index = int(rng.integers(n))
-        chosen.append(index)
-        np.minimum(nearest, np.sum((xt - xt[:, index, np.newaxis]) ** 2, axis=0), out=nearest)
+    # xt.T is a view, so the squared distances are summed in the same order
+    # as over xt's columns: the same seed gives the same means as before.
+    chosen = _plusplus_indices(xt.T, n_components, rng)
     means = xt[:, chosen].T.copy()
     centred = xt - xt.mean(axis=1, keepdims=True)
     covariance = (centred @ centred.T) / n
