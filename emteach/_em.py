@@ -13,7 +13,28 @@ import warnings
 
 import numpy as np
 
-from emteach.gmm import ConvergenceWarning
+from emteach import gmm
+
+
+def loop(e_step, m_step, start, *, n_observations: int, max_iter: int, tol: float):
+    """Run EM from ``start`` without warning; return (params, log_likelihoods, converged).
+
+    The loop of :func:`iterate` alone, for a caller that makes several runs
+    and warns once for the run it keeps (:func:`emteach.gmm.fit`). The
+    parameters are those of :func:`iterate`.
+    """
+    params = start
+    statistics, total = e_step(params)
+    log_likelihoods = [total]
+    converged = False
+    for _ in range(max_iter):
+        params = m_step(statistics)
+        statistics, total = e_step(params)
+        log_likelihoods.append(total)
+        if abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_observations < tol:
+            converged = True
+            break
+    return params, np.array(log_likelihoods), converged
 
 
 def iterate(e_step, m_step, start, *, n_observations: int, max_iter: int, tol: float,
@@ -52,24 +73,16 @@ def iterate(e_step, m_step, start, *, n_observations: int, max_iter: int, tol: f
     ConvergenceWarning
         If ``tol > 0`` and ``max_iter`` iterations ran without meeting it.
     """
-    params = start
-    statistics, total = e_step(params)
-    log_likelihoods = [total]
-    converged = False
-    for _ in range(max_iter):
-        params = m_step(statistics)
-        statistics, total = e_step(params)
-        log_likelihoods.append(total)
-        if abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_observations < tol:
-            converged = True
-            break
+    params, log_likelihoods, converged = loop(
+        e_step, m_step, start, n_observations=n_observations, max_iter=max_iter, tol=tol
+    )
     if tol > 0 and not converged:
         change = abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_observations
         warnings.warn(
             f"{name} did not converge in max_iter={max_iter} iterations: the log-likelihood "
             f"per {unit} still changed by {change:.3g} >= tol={tol:g} in the last one. "
             f"{advice}",
-            ConvergenceWarning,
+            gmm.ConvergenceWarning,
             stacklevel=3,
         )
-    return params, np.array(log_likelihoods), converged
+    return params, log_likelihoods, converged

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from emteach import _em
 from emteach._validation import (
     as_float_array,
     as_samples,
@@ -1090,19 +1091,12 @@ def _random_start(xt: np.ndarray, n_components: int, reg_covar: float,
 
 def _run_em(xt, params, max_iter, tol, reg_covar):
     """One EM run from ``params``; returns (params, log_likelihoods, converged)."""
-    n = xt.shape[1]
     max_abs = _max_abs(xt)
-    resp, total = _e_step(xt, params)
-    log_likelihoods = [total]
-    converged = False
-    for _ in range(max_iter):
-        params = _m_step(xt, resp, reg_covar, max_abs)
-        resp, total = _e_step(xt, params)
-        log_likelihoods.append(total)
-        if abs(log_likelihoods[-1] - log_likelihoods[-2]) / n < tol:
-            converged = True
-            break
-    return params, np.array(log_likelihoods), converged
+    return _em.loop(
+        lambda current: _e_step(xt, current),
+        lambda resp: _m_step(xt, resp, reg_covar, max_abs),
+        params, n_observations=xt.shape[1], max_iter=max_iter, tol=tol,
+    )
 
 
 def _run_statistics_em(statistics, params, max_iter, tol, reg_covar, n_samples):
@@ -1113,17 +1107,14 @@ def _run_statistics_em(statistics, params, max_iter, tol, reg_covar, n_samples):
     record are those of :func:`_run_em`. Returns (params, log_likelihoods,
     converged).
     """
-    stats = statistics(params)
-    log_likelihoods = [stats.log_likelihood]
-    converged = False
-    for _ in range(max_iter):
-        params = _finish_m_step(stats, reg_covar)
-        stats = statistics(params)
-        log_likelihoods.append(stats.log_likelihood)
-        if abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_samples < tol:
-            converged = True
-            break
-    return params, np.array(log_likelihoods), converged
+    def e_step(current):
+        stats = statistics(current)
+        return stats, stats.log_likelihood
+
+    return _em.loop(
+        e_step, lambda stats: _finish_m_step(stats, reg_covar),
+        params, n_observations=n_samples, max_iter=max_iter, tol=tol,
+    )
 
 
 def _check_fit_arguments(n_samples, n_features, n_components, init, n_init, max_iter, tol,
