@@ -59,6 +59,14 @@ def _check_1d(params):
     return params
 
 
+def _check_theta(theta) -> np.ndarray:
+    """theta as a float vector of length 3 k - 1 (the layout of a 1-D k-component mixture)."""
+    theta = as_vector(theta, "theta")
+    if theta.shape[0] % 3 != 2:
+        raise ValueError(f"Expected theta of length 3 k - 1, got length {theta.shape[0]}")
+    return theta
+
+
 def pack(params) -> np.ndarray:
     """Unconstrained vector of a 1-D mixture's parameters.
 
@@ -97,9 +105,7 @@ def unpack(theta) -> gmm.GMMParams:
     -------
     gmm.GMMParams
     """
-    theta = as_vector(theta, "theta")
-    if theta.shape[0] % 3 != 2:
-        raise ValueError(f"Expected theta of length 3 k - 1, got length {theta.shape[0]}")
+    theta = _check_theta(theta)
     weights, means, log_sds = _split(theta)
     return gmm.GMMParams.from_1d(weights, means, np.exp(log_sds))
 
@@ -137,9 +143,7 @@ def log_likelihood_and_gradient(theta, x):
         d/da_j = n_j - n weights[j], d/dmeans[k] = sum_i resp[i, k] (x_i - means[k]) / sds[k]^2,
         d/dlog sds[k] = sum_i resp[i, k] (x_i - means[k])^2 / sds[k]^2 - n_k.
     """
-    theta = as_vector(theta, "theta")
-    if theta.shape[0] % 3 != 2:
-        raise ValueError(f"Expected theta of length 3 k - 1, got length {theta.shape[0]}")
+    theta = _check_theta(theta)
     return _value_and_gradient(theta, _check_x(x))
 
 

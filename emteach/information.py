@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve, eigh
 
-from emteach import gmm, linkage
+from emteach import direct, gmm, linkage
 from emteach._validation import as_1d_samples, as_float_array, as_vector, check_float, read_only
 
 __all__ = [
@@ -108,11 +108,7 @@ def linkage_information(pi, counts) -> Information:
 
 
 def _check_1d(x, params):
-    if not isinstance(params, gmm.GMMParams):
-        raise ValueError(f"Expected params to be a gmm.GMMParams, got {type(params).__name__}")
-    if params.n_features != 1:
-        raise ValueError(f"Expected a one-dimensional mixture, got n_features={params.n_features}")
-    return as_1d_samples(x, "x"), params
+    return as_1d_samples(x, "x"), direct._check_1d(params)
 
 
 def mixture_flat(params) -> np.ndarray:
@@ -135,9 +131,7 @@ def mixture_flat(params) -> np.ndarray:
 
 def mixture_from_flat(theta) -> gmm.GMMParams:
     """The mixture of a vector (weights[:-1], means, sds) (inverse of :func:`mixture_flat`)."""
-    theta = as_vector(theta, "theta")
-    if theta.shape[0] % 3 != 2:
-        raise ValueError(f"Expected theta of length 3 k - 1, got length {theta.shape[0]}")
+    theta = direct._check_theta(theta)
     k = (theta.shape[0] + 1) // 3
     weights = np.append(theta[:k - 1], 1.0 - theta[:k - 1].sum())
     return gmm.GMMParams.from_1d(weights, theta[k - 1:2 * k - 1], theta[2 * k - 1:])
