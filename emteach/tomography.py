@@ -123,25 +123,29 @@ class MLEMFit:
 
 def _check_system(system_matrix):
     """A non-negative finite 2-D system matrix: a float64 ndarray or CSR array."""
-    if sparse.issparse(system_matrix):
+    is_sparse = sparse.issparse(system_matrix)
+    if is_sparse:
         matrix = sparse.csr_array(system_matrix, dtype=np.float64)
-        if matrix.ndim != 2:
-            raise ValueError(
-                f"Expected system_matrix of shape (n_bins, n_pixels), got shape {matrix.shape}"
-            )
-        if not np.all(np.isfinite(matrix.data)):
-            raise ValueError("Expected system_matrix to hold finite numbers, got NaN or infinity")
-        check_nonnegative(matrix.data, "system_matrix")
     else:
         matrix = as_float_array(system_matrix, "system_matrix")
-        if matrix.ndim != 2:
-            raise ValueError(
-                f"Expected system_matrix of shape (n_bins, n_pixels), got shape {matrix.shape}"
-            )
-        check_nonnegative(matrix, "system_matrix")
+    if matrix.ndim != 2:
+        raise ValueError(
+            f"Expected system_matrix of shape (n_bins, n_pixels), got shape {matrix.shape}"
+        )
+    if is_sparse and not np.all(np.isfinite(matrix.data)):
+        raise ValueError("Expected system_matrix to hold finite numbers, got NaN or infinity")
+    check_nonnegative(matrix.data if is_sparse else matrix, "system_matrix")
     if matrix.shape[0] == 0 or matrix.shape[1] == 0:
         raise ValueError(f"Expected a non-empty system_matrix, got shape {matrix.shape}")
     return matrix
+
+
+def _check_problem(system_matrix, counts, image):
+    """The checked (matrix, counts, image) of a step or a log-likelihood."""
+    matrix = _check_system(system_matrix)
+    counts = _check_vector(counts, "counts", matrix.shape[0], "row")
+    image = _check_vector(image, "image", matrix.shape[1], "column")
+    return matrix, counts, image
 
 
 def _check_vector(value, name: str, length: int, what: str) -> np.ndarray:
@@ -213,9 +217,7 @@ def poisson_log_likelihood(system_matrix, counts, image) -> float:
         system matrix and x the image; -inf if a bin with counts sees no
         activity.
     """
-    matrix = _check_system(system_matrix)
-    counts = _check_vector(counts, "counts", matrix.shape[0], "row")
-    image = _check_vector(image, "image", matrix.shape[1], "column")
+    matrix, counts, image = _check_problem(system_matrix, counts, image)
     projection = matrix @ image
     if np.any((counts > 0) & (projection <= 0)):
         return -math.inf
@@ -249,9 +251,7 @@ def mlem_step(system_matrix, counts, image) -> np.ndarray:
     to its expected total number of emitted photons divided by its
     sensitivity.
     """
-    matrix = _check_system(system_matrix)
-    counts = _check_vector(counts, "counts", matrix.shape[0], "row")
-    image = _check_vector(image, "image", matrix.shape[1], "column")
+    matrix, counts, image = _check_problem(system_matrix, counts, image)
     projection = matrix @ image
     _check_reachable(projection, counts, "image")
     return _step(matrix, counts, image, np.asarray(matrix.sum(axis=0)).ravel(), projection)
