@@ -57,6 +57,22 @@ def _unanswered(answer):
     return False
 
 
+def _weights_means_sds(answer):
+    """The student's (weights, means, sds), or the Verdict when unanswered or not three items."""
+    if _unanswered(answer):
+        return Verdict(False)
+    try:
+        weights, means, sds = answer
+    except (TypeError, ValueError):
+        return _feedback(False, "Expected a tuple (weights, means, sds) of three arrays.")
+    return weights, means, sds
+
+
+def _weights_means_sds_of(params):
+    """(weights, means, sds) of a one-dimensional gmm.GMMParams."""
+    return params.weights, params.means[:, 0], np.sqrt(params.covariances[:, 0, 0])
+
+
 def check_close(answer, expected, *, name="answer", rtol=1e-6, atol=1e-9, hint=None):
     """Check a number or array against the expected value, with a tolerance.
 
@@ -781,14 +797,12 @@ def check_gmm_m_step(answer, x, resp):
         deviations being the square roots of its variances).
     """
 
-    if _unanswered(answer):
-        return Verdict(False)
-    try:
-        weights, means, sds = answer
-    except (TypeError, ValueError):
-        return _feedback(False, "Expected a tuple (weights, means, sds) of three arrays.")
+    unpacked = _weights_means_sds(answer)
+    if isinstance(unpacked, Verdict):
+        return unpacked
+    weights, means, sds = unpacked
     params = gmm.m_step(x, resp, reg_covar=0.0)
-    expected = (params.weights, params.means[:, 0], np.sqrt(params.covariances[:, 0, 0]))
+    expected = _weights_means_sds_of(params)
     nk = np.sum(np.asarray(resp, dtype=float), axis=0)
     if _almost(weights, nk, rtol=1e-6):
         return _feedback(False, "Those weights are the effective counts nk: divide them by the number of points.")
@@ -967,16 +981,14 @@ def check_em_loop(answer, x, init, n_iter):
         ``n_iter`` iterations from ``init`` without a variance floor.
     """
 
-    if _unanswered(answer):
-        return Verdict(False)
-    try:
-        weights, means, sds = answer
-    except (TypeError, ValueError):
-        return _feedback(False, "Expected a tuple (weights, means, sds) of three arrays.")
+    unpacked = _weights_means_sds(answer)
+    if isinstance(unpacked, Verdict):
+        return unpacked
+    weights, means, sds = unpacked
 
     def run(iterations):
         params = gmm.fit(x, init.n_components, init=init, max_iter=iterations, tol=0.0, reg_covar=0.0).params
-        return params.weights, params.means[:, 0], np.sqrt(params.covariances[:, 0, 0])
+        return _weights_means_sds_of(params)
 
     def matches(expected):
         return all(_almost(got, want, rtol=1e-5) for got, want in zip((weights, means, sds), expected))
