@@ -13,8 +13,9 @@ one fresh small figure (one axes, a 30-bin histogram, a curve, title, axis
 labels and legend) and encode it as PNG, the way every redraw used to work.
 The target is an experiment median at most 0.6 times the baseline.
 
-``--module PATH`` times the experiments of another copy of
-``emteach/widgets/core.py`` (e.g. an older one), for a before/after table.
+``--module PATH`` times the experiments of one other widgets file that
+defines them all, e.g. the single ``emteach/widgets/core.py`` of a commit
+before the package was split by topic, for a before/after table.
 See benchmarks/README.md.
 """
 
@@ -39,8 +40,8 @@ MOVES = 20
 def load(path):
     """Import a widgets module, the package's by default."""
     if path is None:
-        from emteach.widgets import core
-        return core
+        import emteach.widgets
+        return emteach.widgets
     spec = importlib.util.spec_from_file_location("widgets_under_test", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -131,7 +132,7 @@ def time_experiment(module, name):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--module", help="path of a widgets/core.py to time instead of the package's")
+    parser.add_argument("--module", help="path of a single-file widgets module (e.g. an old widgets/core.py) to time instead of the package")
     parser.add_argument("--only", nargs="*", default=EXPERIMENTS, help="experiments to time")
     args = parser.parse_args(argv)
     module = load(args.module)

@@ -13,7 +13,7 @@ from scipy import stats  # noqa: E402
 from scipy.special import logsumexp  # noqa: E402
 
 from emteach import checks, data, gmm, naive, plotting, timing, widgets  # noqa: E402
-from emteach.widgets.core import caption_of, controls_of, output_of  # noqa: E402
+from emteach.widgets import caption_of, controls_of, output_of  # noqa: E402
 
 START = gmm.GMMParams.from_1d([0.5, 0.5], [15.0, 45.0], [10.0, 10.0])
 

@@ -27,7 +27,7 @@ def test_random_points_start_uses_distinct_rows_and_the_data_covariance():
 
 
 def test_random_points_start_is_chapter_5s_stepper_start():
-    from emteach.widgets.core import gmm_data, gmm_start
+    from emteach.widgets.mixtures import gmm_data, gmm_start
     x, _ = gmm_data("clusters")
     ours = starts.start(x, 3, "random points", seed=20)
     theirs = gmm_start(x, 3, 20)

@@ -13,7 +13,7 @@ from scipy import stats
 from scipy.special import logsumexp
 
 from emteach import starts, widgets
-from emteach.widgets.core import THREE_CLUSTERS, caption_of, controls_of, output_of
+from emteach.widgets import THREE_CLUSTERS, caption_of, controls_of, output_of
 
 
 def _png(out):

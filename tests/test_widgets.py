@@ -685,7 +685,7 @@ def test_gmm_stepper_reports_a_collapse_instead_of_raising(monkeypatch):
         raise ValueError("The covariance matrix of component 1 is not positive definite. Raise reg_covar")
 
     experiment = widgets.gmm_stepper()
-    monkeypatch.setattr(widgets.core, "_gmm_em_step", collapse)
+    monkeypatch.setattr(widgets.mixtures, "_gmm_em_step", collapse)
     widgets.controls_of(experiment)["step"].click()
     caption = widgets.caption_of(widgets.output_of(experiment))
     assert "iteration 0:" in caption

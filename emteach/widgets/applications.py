@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from emteach import plotting
-from emteach.widgets.core import _fixed_figure, output_area, show
+from emteach.widgets._live import _fixed_figure, output_area, show
 
 __all__ = ["casino_model", "casino_summary", "casino_figure", "casino_explorer"]
 

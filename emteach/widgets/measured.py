@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from emteach import direct, plotting
-from emteach.widgets.core import _fixed_figure, output_area, show
+from emteach.widgets._live import _fixed_figure, output_area, show
 
 __all__ = [
     "SEPARATIONS",

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from emteach import data, density, gmm, plotting, timing
-from emteach.widgets.core import new_figure, output_area, show
+from emteach.widgets._live import new_figure, output_area, show
 
 __all__ = [
     "MAPREDUCE_START",

@@ -13,7 +13,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from emteach import gmm, plotting, starts
-from emteach.widgets.core import THREE_CLUSTERS, _fixed_figure, output_area, show
+from emteach.widgets._live import _fixed_figure, output_area, show
+from emteach.widgets.mixtures import THREE_CLUSTERS
 
 __all__ = [
     "STRUGGLE_REG_COVARS",
@@ -42,7 +43,7 @@ def struggle_data(separation=1.0):
     ----------
     separation : float
         Factor applied to the three cluster means of
-        :data:`emteach.widgets.core.THREE_CLUSTERS` (1 gives chapter 5's data;
+        :data:`emteach.widgets.mixtures.THREE_CLUSTERS` (1 gives chapter 5's data;
         smaller pushes the clusters together). The covariances stay.
 
     Returns
