@@ -76,6 +76,18 @@ def iterate(e_step, m_step, start, *, n_observations: int, max_iter: int, tol: f
     params, log_likelihoods, converged = loop(
         e_step, m_step, start, n_observations=n_observations, max_iter=max_iter, tol=tol
     )
+    warn_if_not_converged(log_likelihoods, converged, n_observations=n_observations,
+                          max_iter=max_iter, tol=tol, name=name, unit=unit, advice=advice,
+                          stacklevel=4)
+    return params, log_likelihoods, converged
+
+
+def warn_if_not_converged(log_likelihoods, converged, *, n_observations: int, max_iter: int,
+                          tol: float, name: str, unit: str, advice: str, stacklevel: int):
+    """Warn (ConvergenceWarning) if ``tol > 0`` and the run did not converge.
+
+    ``stacklevel`` counts from this function, as in :func:`warnings.warn`.
+    """
     if tol > 0 and not converged:
         change = abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_observations
         warnings.warn(
@@ -83,6 +95,5 @@ def iterate(e_step, m_step, start, *, n_observations: int, max_iter: int, tol: f
             f"per {unit} still changed by {change:.3g} >= tol={tol:g} in the last one. "
             f"{advice}",
             gmm.ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
-    return params, log_likelihoods, converged

@@ -37,7 +37,6 @@ Examples
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -1173,15 +1172,12 @@ def _fit_record(best, max_iter, tol, n_samples, stacklevel=3) -> GMMFit:
     """The GMMFit of the best run, warning (for the caller of fit) if it did not converge."""
     params, log_likelihoods, converged = best
     n_iter = log_likelihoods.shape[0] - 1
-    if tol > 0 and not converged:
-        change = abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_samples
-        warnings.warn(
-            f"EM did not converge in max_iter={max_iter} iterations: the mean "
-            f"log-likelihood still changed by {change:.3g} >= tol={tol:g} in the last one. "
-            "Raise max_iter, loosen tol, or try other starts (n_init, seed).",
-            ConvergenceWarning,
-            stacklevel=stacklevel,
-        )
+    _em.warn_if_not_converged(
+        log_likelihoods, converged, n_observations=n_samples, max_iter=max_iter, tol=tol,
+        name="EM", unit="sample",
+        advice="Raise max_iter, loosen tol, or try other starts (n_init, seed).",
+        stacklevel=stacklevel + 1,
+    )
     return GMMFit(
         params=params,
         log_likelihoods=read_only(log_likelihoods),
