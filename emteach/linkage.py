@@ -159,7 +159,7 @@ def e_step(pi, counts) -> float:
     """
     pi = _check_pi(pi)
     counts = _check_counts(counts)
-    return float(counts[0] * pi / (2.0 + pi))
+    return float(_expected_hidden(pi, counts[0]))
 
 
 def m_step(hidden, counts) -> float:
@@ -183,12 +183,21 @@ def m_step(hidden, counts) -> float:
     total = hidden + counts[1] + counts[2] + counts[3]
     if total <= 0:
         raise ValueError(f"Expected hidden + counts[1:] > 0, got hidden={hidden} and counts={counts.tolist()}")
-    return float((hidden + counts[3]) / total)
+    return float(_pi_given_hidden(hidden, counts))
+
+
+def _expected_hidden(pi: float, y1: float) -> float:
+    """E[hidden | y1, pi] = y1 * pi / (2 + pi), unchecked (the E-step)."""
+    return y1 * pi / (2.0 + pi)
+
+
+def _pi_given_hidden(hidden: float, counts: np.ndarray) -> float:
+    """The complete-data MLE of pi, unchecked (the M-step)."""
+    return (hidden + counts[3]) / (hidden + counts[1] + counts[2] + counts[3])
 
 
 def _em_map(pi: float, counts: np.ndarray) -> float:
-    hidden = counts[0] * pi / (2.0 + pi)
-    return float((hidden + counts[3]) / (hidden + counts[1] + counts[2] + counts[3]))
+    return float(_pi_given_hidden(_expected_hidden(pi, counts[0]), counts))
 
 
 def em_map(pi, counts) -> float:
@@ -229,7 +238,7 @@ def em_map_derivative(pi, counts) -> float:
     """
     pi = _check_pi(pi)
     counts = _check_counts(counts)
-    a = counts[0] * pi / (2.0 + pi)
+    a = _expected_hidden(pi, counts[0])
     slope = 2.0 * counts[0] / (2.0 + pi) ** 2
     b = counts[1] + counts[2]
     total = a + b + counts[3]
@@ -355,7 +364,7 @@ def complete_information(pi, counts) -> float:
     """
     pi = _check_pi(pi)
     y1, y2, y3, y4 = _check_counts(counts)
-    hidden = y1 * pi / (2 + pi)
+    hidden = _expected_hidden(pi, y1)
     return float((hidden + y4) / pi**2 + (y2 + y3) / (1 - pi) ** 2)
 
 
