@@ -379,23 +379,24 @@ def _sample_kernel(cumulative_start, cumulative_transitions, cumulative_emission
 
     Each draw is the first index whose cumulative probability exceeds u.
     """
-    k = cumulative_start.shape[0]
-    m = cumulative_emissions.shape[1]
     n = states.shape[0]
     state = 0
     for t in range(n):
         cumulative = cumulative_start if t == 0 else cumulative_transitions[state]
-        u = u_states[t] * cumulative[k - 1]
-        state = 0
-        while state < k - 1 and (u >= cumulative[state] or cumulative[state] == 0.0):
-            state += 1
+        state = _draw(cumulative, u_states[t])
         states[t] = state
-        cumulative = cumulative_emissions[state]
-        u = u_symbols[t] * cumulative[m - 1]
-        symbol = 0
-        while symbol < m - 1 and (u >= cumulative[symbol] or cumulative[symbol] == 0.0):
-            symbol += 1
-        obs[t] = symbol
+        obs[t] = _draw(cumulative_emissions[state], u_symbols[t])
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _draw(cumulative, uniform):  # pragma: no cover
+    """The first index whose cumulative probability exceeds uniform * total (one draw)."""
+    size = cumulative.shape[0]
+    u = uniform * cumulative[size - 1]
+    index = 0
+    while index < size - 1 and (u >= cumulative[index] or cumulative[index] == 0.0):
+        index += 1
+    return index
 
 
 # ---------------------------------------------------------------------------
