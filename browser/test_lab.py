@@ -173,23 +173,11 @@ def test_chapter_runs_in_jupyterlab(lab, page, chapter):
 
     # The first experiment with a figure; off-screen cells are not rendered
     # (content-visibility), so wait for it in the page, then scroll to it.
-    # Widget views may be drawn only once their cell is on screen, so find
-    # the first cell whose output is a widget, scroll to it, then wait.
-    widget_cells = panel.locator(
-        ".jp-CodeCell:has(.jp-OutputArea-output[data-mime-type='application/vnd.jupyter.widget-view+json'])")
-    widget_cells.first.wait_for(state="attached", timeout=30_000)
-    for index in range(widget_cells.count()):
-        cell = widget_cells.nth(index)
-        cell.scroll_into_view_if_needed()
-        output = cell.locator(".widget-output:has(img)").first
-        try:
-            output.wait_for(timeout=15_000)
-            break
-        except playwright.Error:
-            continue
-    else:
-        pytest.fail("no widget experiment showed a figure")
-    output.scroll_into_view_if_needed()
+    cell = panel.locator(".jp-CodeCell:has(.widget-output img)").first
+    cell.wait_for(state="attached", timeout=30_000)
+    cell.scroll_into_view_if_needed()
+    output = cell.locator(".widget-output:has(img)").first
+    output.locator("img").first.wait_for(timeout=30_000)
     before_text = output.inner_text()
     before_image = output.locator("img").first.get_attribute("src")
     # Move that experiment's own first control.
