@@ -31,6 +31,17 @@ COLLECT = f"""() => {{
 }}"""
 
 
+def _same_value(spoken, shown):
+    """Whether a slider's spoken value is the number its readout shows (1 and '1.00' are; an index is not)."""
+    if spoken is None:
+        return False
+    try:
+        digits = len(shown.split(".")[1]) if "." in shown else 0
+        return abs(float(spoken) - float(shown)) <= 0.5 * 10.0 ** -digits
+    except ValueError:
+        return shown in str(spoken)
+
+
 def _ax_nodes(page, cdp, count):
     """Chromium's accessibility node of each collected control, by DOM node."""
     backend = []
@@ -71,8 +82,8 @@ def test_accessibility_every_control_named(chromium, deck_lab, chapter):
         if not str(node["name"]).strip():
             (unnamed_sliders if node["role"] == "slider" else unnamed).append(f"{node['role']}: {control['html']}")
         if node["role"] == "slider" and control["readout"]:
-            spoken = str(node["valuetext"] or node["value"] or "")
-            if control["readout"] not in spoken:
+            spoken = node["valuetext"] if node["valuetext"] not in (None, "") else node["value"]
+            if not _same_value(spoken, control["readout"]):
                 silent.append(f"slider announces {spoken!r} but shows {control['readout']!r}: {control['html']}")
     context.close()
     assert unnamed == [], f"{len(unnamed)} control(s) without an accessible name:\n" + "\n".join(unnamed)
