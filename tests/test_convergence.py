@@ -168,3 +168,18 @@ def test_bad_arguments():
         convergence.iterate(linkage_map, 0.5, max_iter=0)
     with pytest.raises(ValueError, match="tol >= 0"):
         convergence.squarem(linkage_map, 0.5, tol=-1.0)
+
+
+def test_linear_rate_explains_a_path_too_short_to_measure():
+    # found by `make mutate`: the message must say what was counted and what to do
+    with pytest.raises(ValueError, match=r"^Expected a path with at least two steps above rounding error, got 0 "
+                                         r"\(history has 3 entries\): run more iterations or start farther from "
+                                         r"the fixed point$"):
+        convergence.linear_rate([1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match=r"got 1 \(history has 3 entries\)"):
+        convergence.linear_rate([0.0, 0.5, 0.5])  # one real step, then none
+
+
+def test_linear_rate_needs_exactly_two_steps():
+    # near miss of the "at least two steps" rule: two geometric steps are enough
+    assert convergence.linear_rate([1.0, 0.5, 0.25]) == pytest.approx(0.5)

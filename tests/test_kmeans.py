@@ -158,3 +158,54 @@ def test_soft_assign_is_the_gmm_e_step_with_shared_spherical_covariance_and_hard
     assert np.all(hard.max(axis=1) > 1 - 1e-12)
     with pytest.raises(ValueError, match="variance > 0"):
         kmeans.soft_assign(x, centres, 0.0)
+
+
+# ---------------------------------------------------------------------------
+# The public helpers name what was wrong (found by `make mutate`)
+# ---------------------------------------------------------------------------
+
+_X4 = np.arange(8.0).reshape(4, 2)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: kmeans.assign(_X4, np.zeros((2, 3))), r"^Expected centers of shape \(n_clusters, 2\), got shape \(2, 3\)$"),
+        (lambda: kmeans.soft_assign(_X4, np.zeros((2, 3)), 1.0),
+         r"^Expected centers of shape \(n_clusters, 2\), got shape \(2, 3\)$"),
+        (lambda: kmeans.inertia(_X4, np.zeros((2, 3)), np.array([0, 1, 0, 1])),
+         r"^Expected centers of shape \(n_clusters, 2\), got shape \(2, 3\)$"),
+        (lambda: kmeans.update_centers(_X4, np.array([0, 1, 0, 1.5]), 2),
+         r"^Expected integer labels of shape \(4,\), got dtype float64 and shape \(4,\)$"),
+        (lambda: kmeans.update_centers(_X4, np.array([0, 1, 0]), 2),
+         r"^Expected integer labels of shape \(4,\), got dtype int64 and shape \(3,\)$"),
+        (lambda: kmeans.update_centers(_X4, np.array([0, 1, 0, 1]), 0),
+         r"^Expected n_clusters to be an integer >= 1, got n_clusters=0$"),
+        (lambda: kmeans.inertia(_X4, np.zeros((2, 2)), np.array([0, 1, 0, 2])),
+         r"^Expected integer labels of shape \(4,\) in 0\.\.1, got dtype int64 and shape \(4,\)$"),
+        (lambda: kmeans.inertia(_X4, np.zeros((2, 2)), np.array([0, 1, 0, -1])),
+         r"^Expected integer labels of shape \(4,\) in 0\.\.1"),
+        (lambda: kmeans.inertia(_X4, np.zeros((2, 2)), np.array([0.0, 1.0, 0.0, 1.0])),
+         r"^Expected integer labels of shape \(4,\) in 0\.\.1, got dtype float64"),
+        (lambda: kmeans.inertia(_X4, np.zeros((2, 2)), np.array([0, 1, 0])),
+         r"^Expected integer labels of shape \(4,\) in 0\.\.1, got dtype int64 and shape \(3,\)$"),
+    ],
+)
+def test_helpers_say_what_they_expected(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_labels_on_the_last_centre_are_valid():
+    # near miss of the range check: label k - 1 is allowed, k is not
+    centers = np.array([[0.0, 0.0], [10.0, 10.0]])
+    expected = np.sum((_X4 - centers[[0, 1, 1, 1]]) ** 2)
+    assert kmeans.inertia(_X4, centers, np.array([0, 1, 1, 1])) == pytest.approx(expected)
+
+
+def test_update_centers_with_one_cluster_and_an_empty_one():
+    # one cluster is the mean of everything; a cluster with no points comes back as NaN, silently
+    assert np.allclose(kmeans.update_centers(_X4, np.zeros(4, dtype=int), 1), [_X4.mean(axis=0)])
+    with np.errstate(all="raise"):
+        centers = kmeans.update_centers(_X4, np.array([0, 0, 0, 0]), 3)
+    assert centers.shape == (3, 2) and np.allclose(centers[0], _X4.mean(axis=0)) and np.all(np.isnan(centers[1:]))
