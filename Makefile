@@ -84,9 +84,11 @@ test: $(STAMP) ## run every test, notebooks included, then check the book
 	$(THREADS_ONE) $(PY) -m pytest $(PYTEST_FLAGS)
 	$(PY) -m emteach check
 
-# Every chapter opened in JupyterLab in headless Chromium (Debian's package:
-# apt-get install chromium); Playwright drives it. Not part of `make test`.
-test-browser: $(STAMP) ## open every chapter in JupyterLab in headless Chromium (needs apt-get install chromium)
+# The browser suite (Debian's chromium package, driven by Playwright): every
+# chapter run in JupyterLab, the workspace flow, slides, the static book from
+# file:// with the network blocked, the accessibility tree and the latency a
+# reader feels. Not part of `make test`; .ci/run runs it after `make test`.
+test-browser: $(STAMP) ## in headless Chromium: every chapter run in JupyterLab, the workspace, slides, the static book offline, accessibility, latency (needs apt-get install chromium)
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "needs Chromium: apt-get install chromium (or set CHROMIUM)"; exit 2; }
 	@$(PY) -c 'import playwright' 2>/dev/null || $(PY) -m pip install $(PIP_FLAGS) "playwright>=1.40"
 	$(PY) -m pytest browser -p no:cacheprovider -o addopts="" -v
