@@ -277,11 +277,10 @@ def histogram_explorer(seed=0):
     shape = _menu("data shape", HISTOGRAM_SHAPES, "normal")
     scale = _menu("heights", (("density", "density"), ("count per bin", "count")), "density")
     kde = _checkbox("kernel estimate")
-    bandwidth = widgets.FloatLogSlider(value=0.2, base=10, min=np.log10(BANDWIDTH_RANGE[0]),
-                                       max=np.log10(BANDWIDTH_RANGE[1]), step=0.05, description="bandwidth",
-                                       description_allow_html=False, continuous_update=False,
-                                       readout_format=".3f", style={"description_width": "initial"},
-                                       tooltip="the kernel's standard deviation h: the smoothing dial")
+    # A plain slider, not a FloatLogSlider: a log slider's handle announces the exponent (-0.7)
+    # to a screen reader while its readout shows the bandwidth (0.200).
+    bandwidth = _value_slider(widgets.FloatSlider, "bandwidth", 0.2, BANDWIDTH_RANGE[0], BANDWIDTH_RANGE[1], 0.01,
+                              readout_format=".2f", tooltip="the kernel's standard deviation h: the smoothing dial")
     new_sample = _button("new sample", "draw another sample of the same shape")
     out = output_area("330px")
     state = {"draw": 0}
