@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from emteach import direct, plotting
-from emteach.widgets._live import _fixed_figure, output_area, show
+from emteach.widgets._live import _fixed_figure, _menu, output_area, show
 
 __all__ = [
     "SEPARATIONS",
@@ -105,12 +105,12 @@ def em_vs_lbfgs():
     Returns
     -------
     ipywidgets.VBox
-        A "separation" slider over :data:`SEPARATIONS` and an "x axis"
+        A "separation" menu over :data:`SEPARATIONS` and an "x axis"
         toggle ("iteration" or "time") above an Output with
         :func:`em_vs_lbfgs_figure` and its caption.
     """
-    separation = widgets.SelectionSlider(options=SEPARATIONS, value=3.0, description="separation",
-                                         continuous_update=False)
+    # A menu, not a SelectionSlider: a selection slider tells a screen reader its option index (2), not 3.0.
+    separation = _menu("separation", [(f"{s:g}", s) for s in SEPARATIONS], 3.0)
     axis = widgets.ToggleButtons(options=["iteration", "time"], value="iteration", description="x axis")
     out = output_area("360px")
 
