@@ -492,3 +492,86 @@ def test_kde_bandwidth_is_scotts_rule_or_the_number_given():
     x = np.array([0.0, 1.0, 3.0])
     assert density.kde_bandwidth(x) == pytest.approx(np.std(x, ddof=1) * 3 ** (-1 / 5))
     assert density.kde_bandwidth(x, 0.3) == 0.3
+
+
+# --- Edge cases of the rules, the bin origin, kde blocks and named errors (found by `make mutate`) ---
+
+
+def test_scott_gives_one_bin_when_the_width_exceeds_the_range():
+    # n = 2, sd 0.5: width 3.49 * 0.5 * 2^(-1/3) = 1.39 > range 1
+    assert density.scott([0.0, 1.0]) == 1 == np.histogram_bin_edges([0.0, 1.0], "scott").size - 1
+
+
+def test_bin_origin_on_data_that_does_not_start_at_zero():
+    # range 2..12 in 5 bins: width 2; origin 0.5 moves the grid left by 1 and adds a bin
+    x = np.array([2.0, 4.0, 12.0])
+    expected = [1.0, 3.0, 5.0, 7.0, 9.0, 11.0, 13.0]
+    np.testing.assert_allclose(density.bin_edges(x, 5, origin=0.5), expected)
+    counts, edges = density.histogram(x, 5, density=False, origin=0.5)
+    np.testing.assert_allclose(edges, expected)
+    np.testing.assert_array_equal(counts, [1, 1, 0, 0, 0, 1])  # 2 in [1, 3), 4 in [3, 5), 12 in [11, 13]
+
+
+def test_stacked_histogram_defaults_to_sturges():
+    x, z = two_processes(n=(30, 70), seed=4)
+    shares, edges = density.stacked_histogram(x, z)
+    np.testing.assert_allclose(edges, np.histogram_bin_edges(x, "sturges"))
+    np.testing.assert_allclose(shares.sum(axis=0), np.histogram(x, bins=edges, density=True)[0])
+
+
+def test_kde_sums_over_every_block(monkeypatch):
+    # Blocks of 2 samples for 2 grid points: 5 samples need 3 blocks.
+    x = np.array([-1.0, 0.0, 0.5, 2.0, 3.0])
+    grid = np.array([0.0, 1.0])
+    monkeypatch.setattr(density, "_KDE_BLOCK", 4)
+    naive = np.mean(stats.norm.pdf(grid[:, None], x[None, :], 0.7), axis=1)
+    np.testing.assert_allclose(density.kde(x, grid, 0.7), naive, rtol=1e-13)
+
+
+def test_tangent_and_zero_crossings():
+    # 1 N(x | 0, 1) and 2 N(x | 0, 2) touch at 0 only: the wider one is above elsewhere
+    np.testing.assert_allclose(density.crossing_points([1, 2], [0, 0], [1, 2]), [0.0], atol=1e-15)
+    # 1 N(x | 1, 1) and 2 N(x | 2, 2) are equal at 0 and 4/3 (check: both exponents are -1/2, -1/18)
+    np.testing.assert_allclose(density.crossing_points([1, 2], [1, 2], [1, 2]), [0.0, 4 / 3], atol=1e-15)
+    # 1 N(x | -2, 1) and 2 N(x | -4, 2) are equal at -8/3 and 0 (both exponents -2/9, then -2)
+    np.testing.assert_allclose(density.crossing_points([1, 2], [-2, -4], [1, 2]), [-8 / 3, 0.0], atol=1e-15)
+    for root in (-8 / 3, 0.0):
+        assert stats.norm.pdf(root, -2, 1) == pytest.approx(2 * stats.norm.pdf(root, -4, 2), rel=1e-14)
+
+
+def test_bernoulli_log_likelihood_of_a_scalar_is_a_python_float():
+    value = density.bernoulli_log_likelihood(0.5, 3, 10)
+    assert type(value) is float and value == pytest.approx(10 * math.log(0.5))
+
+
+def test_sample_shape_of_one_point():
+    x = density.sample_shape("two processes", 1, seed=0)
+    assert x.shape == (1,) and np.isfinite(x[0])
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: density.bin_edges([1.0, 2.0], 2, origin=-0.1), r"^Expected origin >= 0.0, got origin=-0.1$"),
+        (lambda: density.kde([1.0], [0.0]),
+         r"^Expected at least 2 points for bandwidth='scott', got 1; pass a number as bandwidth instead$"),
+        (lambda: density.log_likelihood_grid([1.0, 2.0], [0.0], [1.0, 0.0]),
+         r"^Expected every entry of sds to be > 0, got sds=\[1.0, 0.0\]$"),
+        (lambda: density.bernoulli_mle([1, 2], [3, 4, 5]),
+         r"^Expected successes and trials of matching shapes, got shapes \(2,\) and \(3,\)$"),
+        (lambda: density.bernoulli_log_likelihood([0.5, np.nan], 3, 10),
+         r"^Expected theta to hold finite numbers, got 1 NaN or infinite value\(s\)$"),
+        (lambda: density.sample_shape("normal", 0), r"^Expected n to be an integer >= 1, got n=0$"),
+        (lambda: density.shape_pdf("normal", [0.0, np.inf]),
+         r"^Expected grid to hold finite numbers, got 1 NaN or infinite value\(s\)$"),
+        (lambda: density.crossing_points([np.nan, 1.0], [0.0, 1.0], [1.0, 1.0]),
+         r"^Expected weights to hold finite numbers, got 1 NaN or infinite value\(s\)$"),
+        (lambda: density.crossing_points([1.0, 1.0], [0.0, np.nan], [1.0, 1.0]),
+         r"^Expected means to hold finite numbers, got 1 NaN or infinite value\(s\)$"),
+        (lambda: density.crossing_points([1.0, 1.0], [0.0, 1.0], [np.inf, 1.0]),
+         r"^Expected sds to hold finite numbers, got 1 NaN or infinite value\(s\)$"),
+    ],
+)
+def test_errors_quote_the_argument_exactly(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -209,3 +209,82 @@ def test_update_centers_with_one_cluster_and_an_empty_one():
     with np.errstate(all="raise"):
         centers = kmeans.update_centers(_X4, np.array([0, 0, 0, 0]), 3)
     assert centers.shape == (3, 2) and np.allclose(centers[0], _X4.mean(axis=0)) and np.all(np.isnan(centers[1:]))
+
+
+# ---------------------------------------------------------------------------
+# D^2 sampling, empty clusters and the stopping rules (found by `make mutate`)
+# ---------------------------------------------------------------------------
+
+
+def test_kmeans_plusplus_never_repeats_a_point_while_another_has_weight():
+    # five copies of the origin and one point at squared distance 0.25 from it: once a copy
+    # is chosen, only the other point has any D^2 weight left
+    x = np.vstack([np.zeros((5, 2)), [[0.5, 0.0]]])
+    for seed in range(10):
+        centres = kmeans.kmeans_plusplus(x, 2, seed=seed)
+        assert sorted(centres[:, 0].tolist()) == [0.0, 0.5]
+
+
+def test_kmeans_plusplus_draws_the_second_centre_with_probability_proportional_to_d2():
+    from scipy import stats
+
+    x = np.array([0.0, 1.0, 3.0, 7.0])
+    d2 = (x[:, None] - x[None, :]) ** 2
+    expected = d2 / d2.sum(axis=1, keepdims=True) / 4  # first centre uniform, then D^2
+    rng = np.random.default_rng(2024)
+    n_draws = 4000
+    observed = np.zeros((4, 4))
+    for _ in range(n_draws):
+        first, second = kmeans.kmeans_plusplus(x, 2, seed=rng)[:, 0]
+        observed[np.flatnonzero(x == first)[0], np.flatnonzero(x == second)[0]] += 1
+    off = ~np.eye(4, dtype=bool)
+    assert observed[~off].sum() == 0  # never the same point twice
+    assert observed[3, 2] > 0 and observed[2, 3] > 0  # the last sample can be drawn second
+    assert stats.chisquare(observed[off], n_draws * expected[off]).pvalue > 1e-3
+
+
+def test_empty_clusters_take_the_farthest_samples_in_the_same_iteration():
+    # All four samples are nearest to 0. Farthest from it: 10 (to cluster 1), then 2 (to
+    # cluster 2); cluster 0 keeps 0 and 1, mean 0.5.
+    x = np.array([[0.0], [1.0], [2.0], [10.0]])
+    init = [[0.0], [100.0], [1000.0]]
+    result = kmeans.fit(x, 3, init=init, max_iter=1)
+    np.testing.assert_allclose(result.centers[:, 0], [0.5, 10.0, 2.0])
+    np.testing.assert_allclose(result.centers, sklearn_lloyd(x, init, max_iter=1).cluster_centers_)
+    assert result.converged is False and result.n_iter == 1
+
+
+def test_a_cluster_emptied_by_the_refill_keeps_a_finite_centre():
+    # 50 is the only sample of the centre at 40 and the farthest from its centre: it moves to
+    # the empty cluster at 1000 and leaves the cluster at 40 with no sample
+    x = np.array([[0.0], [1.0], [50.0]])
+    result = kmeans.fit(x, 3, init=[[0.0], [40.0], [1000.0]], max_iter=1)
+    assert np.all(np.isfinite(result.centers))
+    assert result.centers[0, 0] == 0.5 and result.centers[2, 0] == 50.0
+
+
+def test_tol_stops_when_the_centres_move_by_at_most_tol():
+    # From 0 and 10 the first iteration moves each centre by 0.5: a total squared shift of 0.5
+    x = np.array([[0.0], [1.0], [10.0], [11.0]])
+    stopped = kmeans.fit(x, 2, init=[[0.0], [10.0]], tol=0.5)
+    assert stopped.n_iter == 1 and stopped.converged is True
+    np.testing.assert_allclose(stopped.centers[:, 0], [0.5, 10.5])
+    by_labels = kmeans.fit(x, 2, init=[[0.0], [10.0]], tol=0.4)
+    assert by_labels.n_iter == 2 and by_labels.converged is True  # the labels did not change
+    unfinished = kmeans.fit(x, 2, init=[[0.0], [1.0]], max_iter=1)  # labels still move after one step
+    assert unfinished.converged is False and unfinished.n_iter == 1
+
+
+def test_errors_name_x_init_and_max_iter():
+    x = blobs(12, n=20)
+    bad = x.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match=r"^Expected x to hold finite numbers, got 1 NaN or infinite value\(s\)$"):
+        kmeans.fit(bad, 2)
+    with pytest.raises(ValueError, match=r"^Expected init to hold finite numbers, got 1 NaN or infinite value\(s\)$"):
+        kmeans.fit(x, 2, init=[[np.nan, 0.0], [1.0, 1.0]])
+    with pytest.raises(ValueError, match=r"^Expected max_iter to be an integer >= 1, got max_iter=0$"):
+        kmeans.fit(x, 2, max_iter=0)
+    # three centres of two features: labels run 0..2
+    with pytest.raises(ValueError, match=r"^Expected integer labels of shape \(4,\) in 0\.\.2, got dtype int64"):
+        kmeans.inertia(_X4, np.zeros((3, 2)), np.array([0, 1, 2, 3]))
