@@ -725,9 +725,9 @@ def crossing_points(weights, means, sds):
     b = m0 / s0^2 - m1 / s1^2 and
     c = m1^2 / (2 s1^2) - m0^2 / (2 s0^2) + log(w0 s1 / (w1 s0)).
     """
-    w0, w1 = as_vector(weights, "weights")
-    m0, m1 = as_vector(means, "means")
-    s0, s1 = _check_sd(as_vector(sds, "sds"))
+    w0, w1 = as_vector(weights, "weights", length=2)
+    m0, m1 = as_vector(means, "means", length=2)
+    s0, s1 = _check_sd(as_vector(sds, "sds", length=2))
     if min(w0, w1) <= 0:
         raise ValueError(f"Expected both weights > 0, got weights={[w0, w1]}")
     a = 0.5 / s1**2 - 0.5 / s0**2

@@ -12,7 +12,10 @@ Lloyd's algorithm alternates two steps that mirror EM's:
 centres it gives the same centres and labels as
 ``sklearn.cluster.KMeans(init=centers, n_init=1, algorithm="lloyd")``,
 including scikit-learn's rule for a cluster left empty (it takes the sample
-farthest from its own centre).
+farthest from its own centre). One corner differs: when that move empties
+the cluster the sample came from, scikit-learn moves the emptied cluster's
+centre elsewhere (on [0, 1, 50] from [0, 40, 1000], to 0.5), while
+:func:`_update` keeps that centre where it was (40).
 
 Examples
 --------
@@ -96,7 +99,8 @@ def _update(x: np.ndarray, labels: np.ndarray, distances: np.ndarray, centers: n
 
     As in scikit-learn, the samples farthest from their current centre are
     moved, one to each empty cluster, and taken out of the cluster they
-    came from.
+    came from. A cluster emptied by that move keeps its current centre
+    (scikit-learn moves it; see the module's docstring).
     """
     k, d = centers.shape
     sums = np.zeros((k, d))

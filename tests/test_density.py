@@ -575,3 +575,11 @@ def test_sample_shape_of_one_point():
 def test_errors_quote_the_argument_exactly(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("name", ["weights", "means", "sds"])
+def test_crossing_points_needs_two_components(name):
+    arguments = {"weights": [0.5, 0.5], "means": [0.0, 1.0], "sds": [1.0, 1.0]}
+    arguments[name] = [1.0, 1.0, 1.0]
+    with pytest.raises(ValueError, match=f"Expected {name} to have length 2, got length 3"):
+        density.crossing_points(**arguments)
