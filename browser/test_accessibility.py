@@ -24,8 +24,8 @@ COLLECT = f"""() => {{
         seen.add(e); return true;
     }});
     return window.__emteachControls.map(e => {{
-        const box = e.closest('.widget-slider, .widget-hslider, .widget-vslider');
-        const readout = box && box.querySelector('.widget-readout');
+        const box = e.closest('.widget-slider, .widget-hslider, .widget-vslider, .emteach-slider');
+        const readout = box && box.querySelector('.widget-readout, .emteach-slider-readout');
         return {{html: e.outerHTML.slice(0, 160), readout: readout ? (readout.value || readout.innerText || '').trim() : null}};
     }});
 }}"""
@@ -79,26 +79,15 @@ def test_accessibility_every_control_named(chromium, deck_lab, chapter):
     cdp = context.new_cdp_session(page)
     cdp.send("DOM.enable")
     cdp.send("Accessibility.enable")
-    unnamed, unnamed_sliders, silent, rounded = [], [], [], []
+    unnamed, silent = [], []
     for control, node in zip(controls, _ax_nodes(page, cdp, len(controls))):
         if not str(node["name"]).strip():
-            (unnamed_sliders if node["role"] == "slider" else unnamed).append(f"{node['role']}: {control['html']}")
-        if node["role"] == "slider" and control["readout"]:
+            unnamed.append(f"{node['role']}: {control['html']}")
+        if node["role"] == "slider":
             spoken = node["valuetext"] if node["valuetext"] not in (None, "") else node["value"]
-            if _same_value(spoken, control["readout"]):
-                pass
-            elif _same_value(spoken, control["readout"], digits=1):
-                rounded.append(f"slider announces {spoken!r} for {control['readout']!r}")
-            else:
+            if not control["readout"] or not _same_value(spoken, control["readout"]):
                 silent.append(f"slider announces {spoken!r} but shows {control['readout']!r}: {control['html']}")
     context.close()
     assert unnamed == [], f"{len(unnamed)} control(s) without an accessible name:\n" + "\n".join(unnamed)
     assert silent == [], "\n".join(silent)
     assert blocked == []
-    if unnamed_sliders or rounded:
-        # ipywidgets 8.1 draws a slider as a noUiSlider handle (role=slider) and its description as a
-        # separate label that nothing links to the handle, and it exposes no way to set aria-label from
-        # Python. Everything else above is asserted; this one is reported until the front end labels them.
-        # The same front end also rounds a slider's spoken value to one decimal (1/3 is read as 0.3).
-        pytest.xfail(f"{len(unnamed_sliders)} slider(s) without an accessible name, {len(rounded)} read to one "
-                     "decimal (ipywidgets front end): " + "; ".join(unnamed_sliders + rounded))

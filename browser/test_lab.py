@@ -154,6 +154,83 @@ def _run_all(page):
     _wait_until_idle(page, timeout=180.0)
 
 
+CONTROLS = ".jp-OutputArea-output :is(input[type=range], select, button, input[type=checkbox])"
+# What a reader sees of an experiment: its captions and its images.
+LOOK = """(cell) => {
+    const outputs = [...cell.querySelectorAll('.widget-output')];
+    return {text: outputs.map(o => o.innerText).join(' | '),
+            images: outputs.flatMap(o => [...o.querySelectorAll('img')].map(i => i.getAttribute('src').slice(-300)))};
+}"""
+# A redraw: a new caption or a new image (the kernel-side tests check which
+# of the two each control must change; here the point is that the browser's
+# control reaches the kernel and the answer reaches the page).
+REDRAWN = """([cell, old]) => {
+    const outputs = [...cell.querySelectorAll('.widget-output')];
+    const text = outputs.map(o => o.innerText).join(' | ');
+    const images = outputs.flatMap(o => [...o.querySelectorAll('img')].map(i => i.getAttribute('src').slice(-300)));
+    return images.length > 0 && (text !== old.text || images.join() !== old.images.join());
+}"""
+
+
+def _name(control):
+    return control.evaluate("e => ((e.labels && e.labels[0] && e.labels[0].textContent) || e.textContent || e.title).trim()")
+
+
+def _act(control):
+    """Move a slider one step, choose another menu entry, press a button or tick a box."""
+    kind = control.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
+    if kind == "range":
+        at_max = control.evaluate("e => Number(e.value) >= Number(e.max)")
+        control.focus()
+        control.press("ArrowLeft" if at_max else "ArrowRight")
+    elif kind == "select":
+        # The entry before the current one: in the timing experiment, a smaller problem.
+        values = control.evaluate("e => [...e.options].map(o => o.value)")
+        current = control.evaluate("e => e.value")
+        control.select_option(values[(values.index(current) - 1) % len(values)])
+    else:
+        control.click()
+
+
+def _exercise_every_control(page, cell):
+    """Act on each visible, enabled control of one experiment; return the names of those after
+    which neither its caption nor its figure changed."""
+    cell.scroll_into_view_if_needed()
+    cell.locator(".widget-output img").first.wait_for(timeout=30_000)
+    controls = cell.locator(CONTROLS)
+    dead = []
+    for index in range(controls.count()):
+        control = controls.nth(index)
+        # Hidden (the other model's start) or already chosen (the pressed toggle): nothing to do.
+        if control.is_disabled() or not control.is_visible() or "mod-active" in (control.get_attribute("class") or ""):
+            continue
+        # A box is ticked and then unticked again, so the buttons after it still have work to do.
+        for _ in range(2 if control.get_attribute("type") == "checkbox" else 1):
+            before = page.evaluate(LOOK, cell.element_handle())
+            _act(control)
+            try:
+                page.wait_for_function(REDRAWN, arg=[cell.element_handle(), before], timeout=30_000)
+            except playwright.TimeoutError:
+                dead.append(_name(control))
+                break
+            # Let the redraw finish (a caption can change before its figure) before the next move.
+            page.wait_for_timeout(300)
+            _wait_for_quiet(page, cell)
+    return dead
+
+
+def _wait_for_quiet(page, cell, settle_ms=400, timeout_s=60):
+    """Wait until the experiment's outputs stop changing for ``settle_ms``."""
+    deadline = time.monotonic() + timeout_s
+    last = page.evaluate(LOOK, cell.element_handle())
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(settle_ms)
+        now = page.evaluate(LOOK, cell.element_handle())
+        if now == last:
+            return
+        last = now
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
 def test_chapter_runs_in_jupyterlab(lab, page, chapter):
     name = Path(chapter.file).name
@@ -171,33 +248,14 @@ def test_chapter_runs_in_jupyterlab(lab, page, chapter):
     assert not [t for t in texts if "Error" in t or "Traceback" in t], texts
     assert panel.locator("mjx-container").count() > 0, "no typeset maths"
 
-    # The first experiment with a figure; off-screen cells are not rendered
-    # (content-visibility), so wait for it in the page, then scroll to it.
-    cell = panel.locator(".jp-CodeCell:has(.widget-output img)").first
-    cell.wait_for(state="attached", timeout=30_000)
-    cell.scroll_into_view_if_needed()
-    output = cell.locator(".widget-output:has(img)").first
-    output.locator("img").first.wait_for(timeout=30_000)
-    before_text = output.inner_text()
-    before_image = output.locator("img").first.get_attribute("src")
-    # Move that experiment's own first control.
-    sliders = cell.locator(".widget-slider .noUi-handle")
-    steps = cell.locator(".widget-button", has_text="step")
-    if sliders.count():
-        sliders.first.focus()
-        sliders.first.press("ArrowRight")
-    else:
-        (steps if steps.count() else cell.locator(".widget-button")).first.click()
-    # The experiment redraws: a new caption AND a new figure in its Output (an
-    # in-between redraw can change one before the other).
-    page.wait_for_function(
-        """([el, oldText, oldImage]) => {
-            const img = el.querySelector('img');
-            return el.innerText !== oldText && img !== null && img.getAttribute('src') !== oldImage;
-        }""",
-        arg=[output.element_handle(), before_text, before_image],
-        timeout=30_000,
-    )
+    # Every experiment in the chapter, and every control in it: moved, chosen
+    # or pressed as a reader would, each must redraw its experiment.
+    experiments = panel.locator(".jp-CodeCell:has(.widget-output img)")
+    experiments.first.wait_for(state="attached", timeout=30_000)
+    dead = []
+    for index in range(experiments.count()):
+        dead += _exercise_every_control(page, experiments.nth(index))
+    assert dead == [], f"controls that did not redraw their experiment: {dead}"
     if os.environ.get("BROWSER_SHOTS"):
         page.screenshot(path=str(Path(os.environ["BROWSER_SHOTS"]) / f"{chapter.stem}.png"))
 

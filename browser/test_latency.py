@@ -34,7 +34,7 @@ def test_slider_to_painted_figure_latency(chromium, deck_lab):
     context, blocked = offline_context(chromium)
     page = context.new_page()
     open_and_run(page, base, token, CHAPTERS[0], "latency")
-    handle = page.locator(".jp-NotebookPanel:visible .widget-slider .noUi-handle").first
+    handle = page.locator(".jp-NotebookPanel:visible .emteach-slider input[type=range]").first
     handle.scroll_into_view_if_needed()
     assert handle.evaluate(WATCH), "the experiment's output area was not found"
     waits = []

@@ -39,13 +39,13 @@ def test_slide_experiment_redraws_offline(chromium, deck_lab):
     page = context.new_page()
     open_and_run(page, base, token, EXPERIMENT_CHAPTER, "slide-experiment")
 
-    index = page.evaluate(START_AT, ".widget-slider")
+    index = page.evaluate(START_AT, ".emteach-slider")
     assert index >= 0, "no slider in the chapter after running it"
     page.evaluate("window.jupyterapp.commands.execute('deck:start')")
     page.wait_for_function(PRESENTING, timeout=30_000)
     page.wait_for_timeout(1000)
     slide = page.locator(".jp-deck-mod-visible")
-    handle = slide.locator(".widget-slider .noUi-handle").first
+    handle = slide.locator(".emteach-slider input[type=range]").first
     handle.wait_for(state="visible", timeout=30_000)
     output = slide.locator(".widget-output").first
     output.locator("img").first.wait_for(timeout=30_000)
@@ -69,7 +69,7 @@ def test_slide_experiment_redraws_offline(chromium, deck_lab):
     # Readable on a projector: body text at least 20 px, figures inside the screen.
     sizes = page.evaluate(
         "() => [...document.querySelectorAll('.jp-deck-mod-visible .jp-RenderedMarkdown p, "
-        ".jp-deck-mod-visible .widget-label')].map(p => parseFloat(getComputedStyle(p).fontSize))")
+        ".jp-deck-mod-visible .widget-label, .jp-deck-mod-visible .emteach-slider-label')].map(p => parseFloat(getComputedStyle(p).fontSize))")
     assert sizes and min(sizes) >= MIN_BODY_PX, sizes
     heights = page.evaluate(
         "() => [...document.querySelectorAll('.jp-deck-mod-visible .jp-OutputArea-output img')]"

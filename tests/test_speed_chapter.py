@@ -144,10 +144,19 @@ def test_timing_explorer_shows_measured_figures_then_times():
     controls["n"].value = 10_000
     controls["k"].value = 2
     controls["scikit-learn"].value = False
+    # Until "time" is pressed the figure stays and the caption says what will be measured.
+    assert caption_of(out).endswith("\nNext: press time to measure n = 10,000, d = 2, k = 2 with gmm.fit, fused.fit.\n")
+    assert _png(out) == png
     controls["time"].click()
     caption = caption_of(out)
     assert "gmm.fit" in caption and "fused.fit" in caption and "scikit-learn" not in caption
     assert _png(out) != png
+    for name in ("gmm.fit", "fused.fit"):
+        controls[name].value = False
+    timed = caption_of(out).split("\n")[0]
+    controls["time"].click()
+    assert caption_of(out) == (timed + "\nNext: press time to measure n = 10,000, d = 2, k = 2 with nothing: "
+                               "tick at least one implementation.\n")
 
 
 # --- checks --------------------------------------------------------------------

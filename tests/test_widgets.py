@@ -17,6 +17,7 @@ from PIL import Image
 from scipy import stats
 
 from emteach import data, widgets
+from emteach.widgets._slider import ValueSlider
 
 EXPERIMENTS = ("normal_curve_explorer", "histogram_explorer", "likelihood_explorer", "overlap_explorer",
                "em_stepper", "gmm_stepper")
@@ -92,9 +93,11 @@ def test_every_control_has_an_accessible_name_and_reports_its_value(name):
         # ipywidgets 8's SelectionSlider gives screen readers the option index
         # (aria-valuetext "5.00" for 2000); menus read out the value shown.
         assert not isinstance(control, ipywidgets.SelectionSlider), description
-        if isinstance(control, ipywidgets.widgets.widget_int._Int | ipywidgets.widgets.widget_float._Float):
-            if hasattr(control, "continuous_update"):
-                assert control.continuous_update is False, description
+        # ipywidgets 8's Int/FloatSlider handle has no accessible name and reads
+        # its value to one decimal: numbers use the book's ValueSlider.
+        assert not isinstance(control, ipywidgets.IntSlider | ipywidgets.FloatSlider), description
+        if isinstance(control, ValueSlider):
+            assert control.description == description
     assert widgets.caption_of(widgets.output_of(experiment))
 
 
@@ -678,6 +681,24 @@ def test_gmm_stepper_best_of_n_starts_cap_and_reg_covar():
     before = widgets.caption_of(out)
     controls["reg_covar"].value = 0.1
     assert widgets.caption_of(out) != before and "iteration 0:" in widgets.caption_of(out)
+
+
+def test_gmm_stepper_says_what_run_will_do_when_its_settings_move():
+    experiment = widgets.gmm_stepper()
+    out = widgets.output_of(experiment)
+    controls = widgets.controls_of(experiment)
+    png = widgets.figure_of(experiment)
+    before = widgets.caption_of(out)
+    controls["best of n starts"].value = 3
+    assert widgets.caption_of(out) == before.rstrip("\n") + "; press run for the best of 3 starts, up to 50 iterations\n"
+    controls["run cap"].value = 200
+    assert widgets.caption_of(out).endswith("; press run for the best of 3 starts, up to 200 iterations\n")
+    controls["best of n starts"].value = 1
+    assert widgets.caption_of(out).endswith("; press run for one start, up to 200 iterations\n")
+    # The parameters did not move: only "run" runs.
+    assert "iteration 0:" in widgets.caption_of(out) and widgets.figure_of(experiment) is png
+    controls["run"].click()
+    assert "press run" not in widgets.caption_of(out)
 
 
 def test_gmm_stepper_reports_a_collapse_instead_of_raising(monkeypatch):

@@ -46,6 +46,8 @@ from matplotlib.legend import Legend
 from matplotlib.text import Text
 from PIL import Image
 
+from ._slider import FloatValueSlider, IntValueSlider
+
 __all__ = [
     "WIDGET_DPI", "FONT_SIZE", "new_figure", "caption_record", "figure_output", "show", "output_area",
     "caption_of", "controls_of", "output_of", "figure_of", "legible", "LiveFigure",
@@ -361,9 +363,10 @@ def _headroom(current, needed, *, grow=1.15, shrink=0.45):
 
 
 def _value_slider(kind, description, value, low, high, step, **options):
-    """A slider with an accessible name, no HTML in it, and updates on release."""
-    return kind(value=value, min=low, max=high, step=step, description=description, description_allow_html=False,
-                continuous_update=False, style={"description_width": "initial"}, **options)
+    """A slider of ``kind`` (``int`` or ``float``) that a screen reader can name and read
+    (:class:`~emteach.widgets._slider.ValueSlider`); it sends its value on release."""
+    slider = {int: IntValueSlider, float: FloatValueSlider}[kind]
+    return slider(value=value, min=low, max=high, step=step, description=description, **options)
 
 
 def _menu(description, options, value, **options_):

@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from emteach import plotting
-from emteach.widgets._live import _fixed_figure, output_area, show
+from emteach.widgets._live import _fixed_figure, _value_slider, output_area, show
 
 __all__ = ["casino_model", "casino_summary", "casino_figure", "casino_explorer"]
 
@@ -126,14 +126,10 @@ def casino_explorer():
         dice shaded and the Viterbi path, and a caption with the share of
         rolls each decoding gets right.
     """
-    style = {"description_width": "initial"}
-    to_loaded = widgets.FloatSlider(value=0.05, min=0.01, max=0.30, step=0.01, description="fair to loaded",
-                                    continuous_update=False, style=style)
-    to_fair = widgets.FloatSlider(value=0.10, min=0.01, max=0.50, step=0.01, description="loaded to fair",
-                                  continuous_update=False, style=style)
-    rolls = widgets.IntSlider(value=300, min=50, max=2000, step=50, description="rolls",
-                              continuous_update=False)
-    seed = widgets.IntSlider(value=0, min=0, max=20, description="seed", continuous_update=False)
+    to_loaded = _value_slider(float, "fair to loaded", 0.05, 0.01, 0.30, 0.01)
+    to_fair = _value_slider(float, "loaded to fair", 0.10, 0.01, 0.50, 0.01)
+    rolls = _value_slider(int, "rolls", 300, 50, 2000, 50)
+    seed = _value_slider(int, "seed", 0, 0, 20, 1)
     out = output_area(height="320px")
 
     def redraw(change=None):

@@ -324,10 +324,10 @@ def em_stepper():
         of the parameters, and a caption with the current parameters.
     """
     menu = _menu("model", EM_MODELS, "coins")
-    theta_a = _value_slider(widgets.FloatSlider, "start theta_A", 0.6, 0.05, 0.95, 0.05)
-    theta_b = _value_slider(widgets.FloatSlider, "start theta_B", 0.5, 0.05, 0.95, 0.05)
-    mean_0 = _value_slider(widgets.FloatSlider, "start mean 0", 24.0, 10.0, 50.0, 1.0)
-    mean_1 = _value_slider(widgets.FloatSlider, "start mean 1", 30.0, 10.0, 50.0, 1.0)
+    theta_a = _value_slider(float, "start theta_A", 0.6, 0.05, 0.95, 0.05)
+    theta_b = _value_slider(float, "start theta_B", 0.5, 0.05, 0.95, 0.05)
+    mean_0 = _value_slider(float, "start mean 0", 24.0, 10.0, 50.0, 1.0)
+    mean_1 = _value_slider(float, "start mean 1", 30.0, 10.0, 50.0, 1.0)
     e_button = _button("E-step", "responsibilities at the current parameters: the bound touches")
     m_button = _button("M-step", "move to the top of the bound")
     step = _button("step", "one E-step and one M-step")

@@ -67,8 +67,8 @@ def normal_curve_explorer(mean=0.0, sd=1.0):
         The sliders ("mean", "sd") above the figure.
     """
     view = _NormalCurveView()
-    mean_slider = _value_slider(widgets.FloatSlider, "mean", mean, -3.0, 3.0, 0.25)
-    sd_slider = _value_slider(widgets.FloatSlider, "sd", sd, 0.25, 3.0, 0.25)
+    mean_slider = _value_slider(float, "mean", mean, -3.0, 3.0, 0.25)
+    sd_slider = _value_slider(float, "sd", sd, 0.25, 3.0, 0.25)
     out = output_area("320px")
 
     def redraw(_change=None):
@@ -270,8 +270,8 @@ def histogram_explorer(seed=0):
     """
     view = _HistogramView()
     rule = _menu("rule", HISTOGRAM_RULES, "count")
-    bins = _value_slider(widgets.IntSlider, "bins", 50, 1, 100, 1)
-    origin = _value_slider(widgets.FloatSlider, "bin origin", 0.0, 0.0, 0.95, 0.05,
+    bins = _value_slider(int, "bins", 50, 1, 100, 1)
+    origin = _value_slider(float, "bin origin", 0.0, 0.0, 0.95, 0.05,
                            tooltip="shift the bins by this fraction of their width")
     size = _menu("sample size", HISTOGRAM_SIZES, 2000)
     shape = _menu("data shape", HISTOGRAM_SHAPES, "normal")
@@ -279,7 +279,7 @@ def histogram_explorer(seed=0):
     kde = _checkbox("kernel estimate")
     # A plain slider, not a FloatLogSlider: a log slider's handle announces the exponent (-0.7)
     # to a screen reader while its readout shows the bandwidth (0.200).
-    bandwidth = _value_slider(widgets.FloatSlider, "bandwidth", 0.2, BANDWIDTH_RANGE[0], BANDWIDTH_RANGE[1], 0.01,
+    bandwidth = _value_slider(float, "bandwidth", 0.2, BANDWIDTH_RANGE[0], BANDWIDTH_RANGE[1], 0.01,
                               readout_format=".2f", tooltip="the kernel's standard deviation h: the smoothing dial")
     new_sample = _button("new sample", "draw another sample of the same shape")
     out = output_area("330px")

@@ -249,8 +249,8 @@ def likelihood_explorer(x=None, *, mean=None, sd=None, size=200, seed=0):
     means, sds = likelihood_grid(x0)
     start_mean = round(float(np.mean(x0) - 0.6 * np.std(x0)), 1) if mean is None else mean
     start_sd = round(float(1.4 * np.std(x0)), 1) if sd is None else sd
-    mean_slider = _value_slider(widgets.FloatSlider, "mean", start_mean, means[0], means[-1], 0.1)
-    sd_slider = _value_slider(widgets.FloatSlider, "sd", start_sd, sds[0], sds[-1], 0.1)
+    mean_slider = _value_slider(float, "mean", start_mean, means[0], means[-1], 0.1)
+    sd_slider = _value_slider(float, "sd", start_sd, sds[0], sds[-1], 0.1)
     size_menu = _menu("sample size", sizes, size if size in sizes else sizes[-1])
     new_sample = _button("new sample", "draw another sample from the same processes")
     jump = _button("jump to the MLE", "move mean and sd to the maximum-likelihood estimates")

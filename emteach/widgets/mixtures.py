@@ -246,11 +246,11 @@ def gmm_stepper():
         log-likelihood, weights, BIC and AIC.
     """
     menu = _menu("data", GMM_DATASETS, "faithful")
-    components = _value_slider(widgets.IntSlider, "components", 2, 1, 5, 1)
-    seed = _value_slider(widgets.IntSlider, "seed", 0, 0, 20, 1)
+    components = _value_slider(int, "components", 2, 1, 5, 1)
+    seed = _value_slider(int, "seed", 0, 0, 20, 1)
     start = _menu("start", GMM_STARTS, "random points")
     reg_covar = _menu("reg_covar", GMM_REG_COVARS, 1e-6)
-    n_init = _value_slider(widgets.IntSlider, "best of n starts", 1, 1, 10, 1)
+    n_init = _value_slider(int, "best of n starts", 1, 1, 10, 1)
     cap = _menu("run cap", GMM_RUN_CAPS, RUN_ITERATIONS)
     step = _button("step", "one E-step and one M-step")
     run = _button("run", "until it settles, or the run cap")
@@ -301,7 +301,14 @@ def gmm_stepper():
                                          axis_labels=state["axis_labels"], name=_dataset_name(menu.value),
                                          seed=seed.value, extra=state["extra"]))
 
+    def announce(change=None):
+        # The run's settings act when "run" is pressed; say so at once, so a move is never silent.
+        starts_ = f"the best of {n_init.value} starts" if n_init.value > 1 else "one start"
+        state["extra"] = f"; press run for {starts_}, up to {cap.value} iterations"
+        redraw()
+
     _on_change(restart, menu, components, seed, start, reg_covar)
+    _on_change(announce, n_init, cap)
     step.on_click(lambda _: advance(1))
     run.on_click(run_all)
     reset.on_click(lambda _: restart())

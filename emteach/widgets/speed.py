@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from emteach import data, density, gmm, plotting, timing
-from emteach.widgets._live import new_figure, output_area, show
+from emteach.widgets._live import _value_slider, new_figure, output_area, show
 
 __all__ = [
     "MAPREDUCE_START",
@@ -114,8 +114,7 @@ def mapreduce_explorer():
         Output with :func:`mapreduce_figure` and its caption. Whatever the
         number of chunks, the sums and the new parameters stay the same.
     """
-    chunks = widgets.IntSlider(value=4, min=1, max=8, description="chunks",
-                               continuous_update=False)
+    chunks = _value_slider(int, "chunks", 4, 1, 8, 1)
     step = widgets.Button(description="step", tooltip="one EM iteration")
     reset = widgets.Button(description="reset", tooltip="back to the start")
     out = output_area("360px")
@@ -182,20 +181,39 @@ def timing_explorer():
              for name in timing.IMPLEMENTATIONS]
     button = widgets.Button(description="time", tooltip="time one iteration of each")
     out = output_area("300px")
+    shown = {}
+
+    def chosen_names():
+        return [box.description for box in boxes if box.value]
+
+    def display(fig, caption, note=""):
+        shown.update(fig=fig, caption=caption)
+        show(out, fig, caption + note)
+
+    def announce(_change=None):
+        # The menus act when "time" is pressed; say what it will measure, so a move is never silent.
+        names = ", ".join(chosen_names()) or "nothing: tick at least one implementation"
+        display(shown["fig"], shown["caption"],
+                f"\nNext: press time to measure n = {n_menu.value:,}, d = {d_menu.value}, k = {k_menu.value} "
+                f"with {names}.")
 
     def measure(_):
-        x, init = timing.random_problem(n_menu.value, d_menu.value, k_menu.value)
-        chosen = {box.description: timing.runner(box.description) for box in boxes if box.value}
-        if not chosen:
+        names = chosen_names()
+        if not names:
+            announce()
             return
-        result = timing.ms_per_iteration(chosen, x, init, few=1, many=3, repeats=2)
-        show(out, *timing_figure(
+        x, init = timing.random_problem(n_menu.value, d_menu.value, k_menu.value)
+        result = timing.ms_per_iteration({name: timing.runner(name) for name in names}, x, init,
+                                         few=1, many=3, repeats=2)
+        display(*timing_figure(
             result, title=f"n = {n_menu.value:,}, d = {d_menu.value}, k = {k_menu.value}: "
                           "measured now"))
 
     button.on_click(measure)
+    for control in [n_menu, d_menu, k_menu, *boxes]:
+        control.observe(announce, names="value")
     measured = MEASURED_MS[(1_000_000, 2, 3)]
-    show(out, *timing_figure(measured, title="n = 1,000,000, d = 2, k = 3: measured on the "
-                                             "book's 2-core machine"))
+    display(*timing_figure(measured, title="n = 1,000,000, d = 2, k = 3: measured on the "
+                                           "book's 2-core machine"))
     return widgets.VBox([widgets.HBox([n_menu, d_menu, k_menu]), widgets.HBox(boxes + [button]),
                          out])

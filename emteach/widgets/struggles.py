@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from emteach import gmm, plotting, starts
-from emteach.widgets._live import _fixed_figure, output_area, show
+from emteach.widgets._live import _fixed_figure, _value_slider, output_area, show
 from emteach.widgets.mixtures import THREE_CLUSTERS
 
 __all__ = [
@@ -178,14 +178,11 @@ def struggle_stepper():
         point) and "reset", above an Output with the ellipses, the
         log-likelihood path and a caption that names a collapsing component.
     """
-    style = {"description_width": "initial"}
     method = widgets.Dropdown(options=starts.METHODS, value="random points", description="start")
     reg_covar = widgets.Dropdown(options=STRUGGLE_REG_COVARS, value=0.0, description="reg_covar")
-    seed = widgets.IntSlider(value=20, min=0, max=30, description="seed", continuous_update=False)
-    separation = widgets.FloatSlider(value=1.0, min=0.5, max=2.0, step=0.25, description="separation",
-                                     continuous_update=False, style=style)
-    components = widgets.IntSlider(value=3, min=2, max=5, description="components", continuous_update=False,
-                                   style=style)
+    seed = _value_slider(int, "seed", 20, 0, 30, 1)
+    separation = _value_slider(float, "separation", 1.0, 0.5, 2.0, 0.25)
+    components = _value_slider(int, "components", 3, 2, 5, 1)
     step = widgets.Button(description="step", tooltip="one E-step and one M-step")
     run = widgets.Button(description="run", tooltip=f"up to {STRUGGLE_RUN_ITERATIONS} iterations, until it settles")
     reset = widgets.Button(description="reset", tooltip="back to the start")
