@@ -105,8 +105,8 @@ def deck_lab(tmp_path_factory):
     settings.mkdir()
     overrides = json.loads((ROOT / "jupyter" / "overrides.json").read_text(encoding="utf-8"))
     # Every cell rendered, on screen or not: with the default windowing
-    # (content-visibility) Chromium leaves off-screen cells out of its
-    # accessibility tree, and the accessibility test reads every control.
+    # (content-visibility) an off-screen cell's images and controls are not
+    # laid out, and the slide tests measure them before presenting.
     overrides.setdefault("@jupyterlab/notebook-extension:tracker", {})["windowingMode"] = "none"
     (settings / "overrides.json").write_text(json.dumps(overrides), encoding="utf-8")
     server, base, token = start_lab(

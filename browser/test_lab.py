@@ -7,10 +7,12 @@ folder, so it serves the reader's copies in ``workspace/`` and nothing is
 saved over any stored notebook. For every chapter in book.toml the test opens
 the copy, checks that it is trusted (stored outputs render as the book's
 do), waits for the kernel to be idle, runs all cells, and checks that no cell
-fails, that the maths is typeset, that every widget experiment shows a
-figure, and that moving a control redraws the experiment: a new caption and
-a new image. A last test edits a cell in the workspace copy, saves it, and
-checks that the book's ``notebooks/`` is unchanged.
+fails and that the maths is typeset. Then, for every experiment, it reads
+Chromium's accessibility tree (every control named, every slider announcing
+the value its readout shows; accessibility.py) and moves, chooses, presses
+or ticks each visible control as a reader would, checking that the
+experiment redraws. A last test edits a cell in the workspace copy, saves
+it, and checks that the book's ``notebooks/`` is unchanged.
 """
 
 import hashlib
@@ -31,6 +33,7 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
+from accessibility import control_problems  # noqa: E402
 from emteach import book, workspace  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,8 +198,6 @@ def _act(control):
 def _exercise_every_control(page, cell):
     """Act on each visible, enabled control of one experiment; return the names of those after
     which neither its caption nor its figure changed."""
-    cell.scroll_into_view_if_needed()
-    cell.locator(".widget-output img").first.wait_for(timeout=30_000)
     controls = cell.locator(CONTROLS)
     dead = []
     for index in range(controls.count()):
@@ -252,9 +253,18 @@ def test_chapter_runs_in_jupyterlab(lab, page, chapter):
     # or pressed as a reader would, each must redraw its experiment.
     experiments = panel.locator(".jp-CodeCell:has(.widget-output img)")
     experiments.first.wait_for(state="attached", timeout=30_000)
-    dead = []
+    dead, unheard, named = [], [], 0
     for index in range(experiments.count()):
-        dead += _exercise_every_control(page, experiments.nth(index))
+        cell = experiments.nth(index)
+        cell.scroll_into_view_if_needed()
+        cell.locator(".widget-output img").first.wait_for(timeout=30_000)
+        # As a screen reader meets it: every control named, every slider reading the value shown.
+        count, problems = control_problems(page, cell)
+        named += count
+        unheard += problems
+        dead += _exercise_every_control(page, cell)
+    assert named > 0, "no widget control found after running the chapter"
+    assert unheard == [], "accessibility:\n" + "\n".join(unheard)
     assert dead == [], f"controls that did not redraw their experiment: {dead}"
     if os.environ.get("BROWSER_SHOTS"):
         page.screenshot(path=str(Path(os.environ["BROWSER_SHOTS"]) / f"{chapter.stem}.png"))

@@ -1,25 +1,21 @@
-"""Every widget control in every chapter, as a screen reader meets it.
+"""Widget controls as a screen reader meets them: Chromium's own accessibility tree.
 
-Opens each chapter in JupyterLab in Chromium, runs it, and reads Chromium's
-own accessibility tree (DevTools ``Accessibility.getPartialAXTree``) for
-every control inside a widget experiment: each must have a non-empty
+:func:`control_problems` reads Chromium's accessibility tree (DevTools
+``Accessibility.getFullAXTree``) for every visible control inside one
+part of the page (an experiment's cell): each must have a non-empty
 accessible name, and each slider must announce the value its readout shows
-(``aria-valuetext``, e.g. 2000 points rather than option index 5).
+(e.g. 2000 points rather than an option index 5, 0.33 rather than 0.3).
+test_lab.py calls it on every experiment of every chapter, once the
+chapter has run, so the chapters are not run twice.
 """
 
-import pytest
-
-from conftest import ROOT, offline_context, open_and_run
-from emteach import book
-
-CHAPTERS = book.load(ROOT).chapters
 CONTROLS = (
     ".jp-OutputArea-output .jupyter-widgets :is(.noUi-handle, [role=slider], select, button, "
     "input:not([type=hidden]), textarea, [role=checkbox], [role=combobox], [role=button])"
 )
-COLLECT = f"""() => {{
+COLLECT = f"""(root) => {{
     const seen = new Set();
-    window.__emteachControls = [...document.querySelectorAll({CONTROLS!r})].filter(e => {{
+    window.__emteachControls = [...root.querySelectorAll({CONTROLS!r})].filter(e => {{
         if (seen.has(e) || e.getClientRects().length === 0) return false;
         seen.add(e); return true;
     }});
@@ -68,26 +64,23 @@ def _ax_nodes(page, cdp, count):
     return found
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
-def test_accessibility_every_control_named(chromium, deck_lab, chapter):
-    base, token = deck_lab
-    context, blocked = offline_context(chromium)
-    page = context.new_page()
-    open_and_run(page, base, token, chapter, f"a11y-{chapter.stem}")
-    controls = page.evaluate(COLLECT)
-    assert controls, "no widget control found after running the chapter"
-    cdp = context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("Accessibility.enable")
-    unnamed, silent = [], []
-    for control, node in zip(controls, _ax_nodes(page, cdp, len(controls))):
+def control_problems(page, root):
+    """Return (number of controls, problems) for the visible controls inside ``root`` (a locator):
+    one line per control without an accessible name or a slider that announces another value than it shows."""
+    controls = page.evaluate(COLLECT, root.element_handle())
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("Accessibility.enable")
+        nodes = _ax_nodes(page, cdp, len(controls))
+    finally:
+        cdp.detach()
+    problems = []
+    for control, node in zip(controls, nodes):
         if not str(node["name"]).strip():
-            unnamed.append(f"{node['role']}: {control['html']}")
+            problems.append(f"no accessible name: {node['role']}: {control['html']}")
         if node["role"] == "slider":
             spoken = node["valuetext"] if node["valuetext"] not in (None, "") else node["value"]
             if not control["readout"] or not _same_value(spoken, control["readout"]):
-                silent.append(f"slider announces {spoken!r} but shows {control['readout']!r}: {control['html']}")
-    context.close()
-    assert unnamed == [], f"{len(unnamed)} control(s) without an accessible name:\n" + "\n".join(unnamed)
-    assert silent == [], "\n".join(silent)
-    assert blocked == []
+                problems.append(f"slider announces {spoken!r} but shows {control['readout']!r}: {control['html']}")
+    return len(controls), problems
