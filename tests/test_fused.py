@@ -1,5 +1,6 @@
 """emteach.fused: the compiled one-pass EM follows gmm.fit's path to rounding."""
 
+import math
 import warnings
 
 import numpy as np
@@ -76,3 +77,62 @@ def test_exp_log_floor_value():
     assert fused.exp_log_floor(values) == pytest.approx(expected, rel=1e-14)
     with pytest.raises(ValueError, match=r"Expected values of shape \(n_samples, n_components\)"):
         fused.exp_log_floor([1.0, 2.0])
+
+
+def test_exp_log_floor_below_the_floor_and_over_many_blocks():
+    rng = np.random.default_rng(3)
+    values = rng.uniform(-720.0, 0.0, (1_000, 4))  # four blocks, some terms below exp(-700)
+    terms = np.where(values[:, 1:] >= -700.0, np.exp(values[:, 1:]), 0.0)
+    expected = math.fsum(np.log1p(terms.sum(axis=1)))
+    assert fused.exp_log_floor(values) == pytest.approx(expected, rel=1e-13)
+    assert fused.exp_log_floor(values, library=True) == pytest.approx(expected, rel=1e-13)
+
+
+# The kernel's own exp and log (numba has no vectorised exp without Intel's SVML),
+# checked against NumPy's in units in the last place.
+
+def _exp(values, floor=-700.0):
+    values = np.ascontiguousarray(values, dtype=float)
+    out = np.empty_like(values)
+    fused._exp_block(values, out, values.size, floor)
+    return out
+
+
+def _log(values):
+    values = np.ascontiguousarray(values, dtype=float)
+    out = np.empty_like(values)
+    fused._log_block(values, out, values.size)
+    return out
+
+
+def test_kernel_exp_within_one_ulp_of_numpy():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.uniform(-700.0, 0.0, 100_000), rng.uniform(-1.0, 0.0, 100_000),
+                        -np.logspace(-300, 2.8, 2_000), [-700.0, -0.5 * math.log(2), -math.log(2)]])
+    got, expected = _exp(x), np.exp(x)
+    assert np.max(np.abs(got - expected) / np.spacing(expected)) <= 1.0
+    assert np.max(np.abs(got - expected) / expected) < 2.3e-16
+
+
+def test_kernel_exp_is_exact_at_zero_and_zero_below_the_floor():
+    got = _exp([0.0, -0.0, -700.0, -700.0000001, -745.2, -1e308, -np.inf])
+    assert got[0] == 1.0 and got[1] == 1.0  # the largest term of a log-sum-exp is exactly 1, as in gmm
+    assert got[2] == np.exp(-700.0) or abs(got[2] - np.exp(-700.0)) <= np.spacing(np.exp(-700.0))
+    assert np.all(got[3:] == 0.0)
+
+
+def test_kernel_log_within_a_few_ulp_of_numpy():
+    rng = np.random.default_rng(1)
+    y = np.concatenate([rng.uniform(1.0, 10.0, 100_000), 1.0 + rng.uniform(0.0, 1e-6, 10_000),
+                        np.logspace(-300, 300, 5_000), [1.0, 2.0, math.sqrt(2.0), 0.5, 3.0]])
+    got, expected = _log(y), np.log(y)
+    # Near y = 1, log y is tiny and the error is absolute: log(y) is computed from f - 1, exact there.
+    assert np.max(np.abs(got - expected) / np.maximum(np.spacing(np.abs(expected)), np.spacing(1.0))) <= 2.0
+    assert _log([1.0])[0] == 0.0 and _log([2.0])[0] == math.log(2.0)
+
+
+def test_kernel_log_near_miss_of_a_wrong_split():
+    # sqrt(2) is where the reduction switches from f to f / 2: both sides stay accurate.
+    below, above = np.nextafter(math.sqrt(2.0), 0.0), np.nextafter(math.sqrt(2.0), 2.0)
+    got = _log([below, above])
+    np.testing.assert_allclose(got, np.log([below, above]), rtol=2.3e-16)
