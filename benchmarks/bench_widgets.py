@@ -32,6 +32,8 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from emteach.widgets._slider import IntValueSlider, ValueSlider
+
 EXPERIMENTS = ("normal_curve_explorer", "histogram_explorer", "likelihood_explorer",
                "overlap_explorer", "em_stepper", "gmm_stepper")
 MOVES = 20
@@ -85,7 +87,7 @@ def moves_of(control):
     if isinstance(control, widgets.FloatLogSlider):
         exponents = np.linspace(control.min, control.max, MOVES // 2)
         values = [control.base ** e for e in np.concatenate([exponents, exponents[::-1]])]
-    elif isinstance(control, widgets.IntSlider):
+    elif isinstance(control, (widgets.IntSlider, IntValueSlider)):
         # Distinct neighbours only: a move to the same value would redraw nothing.
         span = list(range(control.min, control.max + 1, control.step))
         cycle = span[1:] + span[::-1][1:-1] + [control.min] if len(span) > 1 else []
@@ -115,7 +117,7 @@ def time_experiment(module, name):
     out = module.output_of(experiment)
     results = {}
     for description, control in module.controls_of(experiment).items():
-        if not isinstance(control, (widgets.ValueWidget, widgets.Button)) or control.layout.display == "none":
+        if not isinstance(control, (widgets.ValueWidget, widgets.Button, ValueSlider)) or control.layout.display == "none":
             continue
         times = []
         for move in moves_of(control):
