@@ -98,6 +98,10 @@ def test_every_control_has_an_accessible_name_and_reports_its_value(name):
         assert not isinstance(control, ipywidgets.IntSlider | ipywidgets.FloatSlider), description
         if isinstance(control, ValueSlider):
             assert control.description == description
+        if isinstance(control, ipywidgets.Button):  # never cut short ("new ..." on a projector)
+            assert control.layout.width == "auto", description
+    rows = [child for child in experiment.children if isinstance(child, ipywidgets.HBox)]
+    assert rows and all(row.layout.flex_flow == "row wrap" for row in rows), name
     assert widgets.caption_of(widgets.output_of(experiment))
 
 

@@ -376,8 +376,9 @@ def _menu(description, options, value, **options_):
 
 
 def _button(description, tooltip):
-    """A button: its text is its accessible name."""
-    return widgets.Button(description=description, tooltip=tooltip)
+    """A button: its text is its accessible name, and it is as wide as its text
+    (ipywidgets' fixed width cuts "new sample" to "new ..." at a projector's font size)."""
+    return widgets.Button(description=description, tooltip=tooltip, layout=widgets.Layout(width="auto"))
 
 
 def _checkbox(description, value=False):
@@ -390,8 +391,12 @@ def _on_change(callback, *controls):
 
 
 def _experiment(rows, out, live):
-    """Stack rows of controls above ``out``; remember the figure for :func:`figure_of`."""
-    box = widgets.VBox([widgets.HBox(row) for row in rows] + [out])
+    """Stack rows of controls above ``out``; remember the figure for :func:`figure_of`.
+
+    A row wraps when the screen is too narrow for it (a projector's larger
+    font), rather than squeezing its last control.
+    """
+    box = widgets.VBox([widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap")) for row in rows] + [out])
     box._emteach_live = live  # a LiveFigure, or a function returning the one shown now
     return box
 
