@@ -27,14 +27,13 @@ COLLECT = f"""(root) => {{
 }}"""
 
 
-def _same_value(spoken, shown, digits=None):
-    """Whether a slider's spoken value is the number its readout shows (1 and '1.00' are; an index is not),
-    to the readout's precision or to ``digits`` decimals."""
+def _same_value(spoken, shown):
+    """Whether a slider's spoken value is the number its readout shows, to the readout's
+    precision (1 and '1.00' are; an option index 5 for '2000' is not; 0.35 for '0.33' is not)."""
     if spoken is None:
         return False
     try:
-        if digits is None:
-            digits = len(shown.split(".")[1]) if "." in shown else 0
+        digits = len(shown.split(".")[1]) if "." in shown else 0
         return abs(float(spoken) - float(shown)) <= 0.5 * 10.0 ** -digits + 1e-6
     except ValueError:
         return shown in str(spoken)

@@ -20,6 +20,8 @@ background; a redraw pastes it back and draws the changed artists on top
 background is drawn only when the axes' limits or the static content change.
 
 Every control carries an accessible name (its ``description``, plain text);
+numbers are :class:`~emteach.widgets._slider.ValueSlider` (a native range
+input tied to its label; ipywidgets' own slider has no accessible name), and
 choices among a few values are menus (a ``<select>`` reads its value aloud)
 rather than selection sliders, whose ARIA value is an option index. Figure
 text is at least :data:`FONT_SIZE` points at :data:`WIDGET_DPI`, i.e. at
